@@ -1,0 +1,63 @@
+package io.shiq.app;
+
+import io.shiq.app.cli.BenchCommand;
+import io.shiq.app.cli.KafkaCommand;
+import io.shiq.app.cli.NotImplementedYet;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code shiq} command line. Each subcommand has its own {@code --help}. */
+@Command(name = "shiq",
+    mixinStandardHelpOptions = true,
+    versionProvider = ShiqCommand.Version.class,
+    description = "A Kafka-driven online/offline replay learner that makes LLM agents better from their own traffic and from logged sessions, with the ShiQ token-level Q-learning objective.",
+    subcommands = {
+        NotImplementedYet.Demo.class,
+        KafkaCommand.class,
+        NotImplementedYet.Generate.class,
+        NotImplementedYet.Actor.class,
+        NotImplementedYet.Replay.class,
+        NotImplementedYet.Learner.class,
+        BenchCommand.class,
+        CommandLine.HelpCommand.class,
+    },
+    footer = {"", "Run 'shiq COMMAND --help' for the options of one command."})
+public final class ShiqCommand implements Runnable {
+  /** Exit status of a command whose issue is not done yet. */
+  public static final int EXIT_NOT_IMPLEMENTED = 3;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new ShiqCommand());
+    cl.setUsageHelpAutoWidth(true);
+    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      commandLine.getErr().println(commandLine.getColorScheme().errorText("shiq " + commandLine.getCommandName()
+          + ": " + (ex.getMessage() == null ? ex.toString() : ex.getMessage())));
+      if (System.getenv("SHIQ_DEBUG") != null) {
+        ex.printStackTrace(commandLine.getErr());
+      }
+      return 1;
+    });
+    return cl;
+  }
+
+  /** Version from the jar manifest (set by Maven), or "dev" when run from classes. */
+  public static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = ShiqCommand.class.getPackage().getImplementationVersion();
+      return new String[] {"shiq " + (v == null ? "dev" : v)};
+    }
+  }
+}

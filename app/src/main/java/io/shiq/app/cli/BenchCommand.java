@@ -1,0 +1,55 @@
+package io.shiq.app.cli;
+
+import io.shiq.app.bench.SerdeBenchmark;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code shiq bench NAME}: benchmarks that print their figures against a baseline measured in the same run, and
+ * end with one JSON line holding them.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Run a benchmark. Each prints a table, the ratio against a baseline measured in the same run, and ends with one JSON line of its figures.",
+    subcommands = {
+        SerdeBenchmark.class,
+        BenchCommand.Synthetic.class,
+        BenchCommand.Weights.class,
+        BenchCommand.ActorBench.class,
+    })
+public final class BenchCommand implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  @Command(name = "synthetic", mixinStandardHelpOptions = true,
+      description = "Token-tree MDP study of every objective against the known optimum. Not implemented yet: issue #4.")
+  static final class Synthetic implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      return NotImplementedYet.refuse("bench synthetic", 4, "the synthetic study");
+    }
+  }
+
+  @Command(name = "weights", mixinStandardHelpOptions = true,
+      description = "Publish-to-use time of policy weights over Kafka vs plain records. Not implemented yet: issue #6.")
+  static final class Weights implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      return NotImplementedYet.refuse("bench weights", 6, "weight distribution");
+    }
+  }
+
+  @Command(name = "actor", mixinStandardHelpOptions = true,
+      description = "Trajectories and tokens per second of one actor on stories260K. Not implemented yet: issue #6.")
+  static final class ActorBench implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      return NotImplementedYet.refuse("bench actor", 6, "the actor service");
+    }
+  }
+}

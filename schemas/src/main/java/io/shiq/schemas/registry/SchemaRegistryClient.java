@@ -61,7 +61,8 @@ public final class SchemaRegistryClient {
     this.maxAttempts = maxAttempts;
     this.backoff = backoff;
     this.requestTimeout = requestTimeout;
-    this.http = HttpClient.newBuilder().connectTimeout(requestTimeout).build();
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(requestTimeout).build();
   }
 
   public String baseUrl() {

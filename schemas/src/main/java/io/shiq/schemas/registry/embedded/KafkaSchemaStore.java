@@ -308,7 +308,9 @@ final class KafkaSchemaStore implements AutoCloseable {
     try {
       return new Schema.Parser().parse(schemaText);
     } catch (SchemaParseException | NullPointerException e) {
-      throw RegistryError.unprocessable(RegistryError.INVALID_SCHEMA, "Invalid schema: " + e.getMessage());
+      String shown = schemaText.length() > 200 ? schemaText.substring(0, 200) + "..." : schemaText;
+      throw RegistryError.unprocessable(RegistryError.INVALID_SCHEMA, "Invalid schema " + shown + ": "
+          + e.getMessage());
     }
   }
 }

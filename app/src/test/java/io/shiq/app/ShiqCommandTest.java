@@ -1,0 +1,50 @@
+package io.shiq.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ShiqCommandTest {
+
+  @Test
+  void theCommandSetIsFixedAndEveryCommandHasHelp() {
+    CommandLine cl = ShiqCommand.commandLine();
+    for (String name : List.of("demo", "kafka", "generate", "actor", "replay", "learner", "bench")) {
+      assertTrue(cl.getSubcommands().containsKey(name), "missing command " + name);
+      StringWriter out = new StringWriter();
+      CommandLine sub = cl.getSubcommands().get(name);
+      sub.setOut(new PrintWriter(out));
+      assertEquals(0, sub.execute("--help"), name + " --help");
+      assertTrue(out.toString().contains("Usage: shiq " + name), out.toString());
+    }
+  }
+
+  @Test
+  void kafkaHelpExplainsEveryOption() {
+    StringWriter out = new StringWriter();
+    CommandLine cl = ShiqCommand.commandLine();
+    cl.setOut(new PrintWriter(out));
+    cl.execute("kafka", "--help");
+    for (String option : List.of("--data-dir", "--port", "--controller-port", "--registry-port", "--topic-prefix")) {
+      assertTrue(out.toString().contains(option), option + " missing from help");
+    }
+  }
+
+  @Test
+  void unfinishedCommandsExitNonZero() {
+    CommandLine cl = ShiqCommand.commandLine();
+    assertEquals(ShiqCommand.EXIT_NOT_IMPLEMENTED, cl.execute("learner"));
+  }
+
+  @Test
+  void unknownOptionsAreUsageErrors() {
+    CommandLine cl = ShiqCommand.commandLine();
+    cl.setErr(new PrintWriter(new StringWriter()));
+    assertEquals(2, cl.execute("kafka", "--no-such-option"));
+  }
+}

@@ -17,9 +17,9 @@ class ShiqCommandTest {
     for (String name : List.of("demo", "kafka", "generate", "actor", "replay", "learner", "bench")) {
       assertTrue(cl.getSubcommands().containsKey(name), "missing command " + name);
       StringWriter out = new StringWriter();
-      CommandLine sub = cl.getSubcommands().get(name);
-      sub.setOut(new PrintWriter(out));
-      assertEquals(0, sub.execute("--help"), name + " --help");
+      CommandLine fresh = ShiqCommand.commandLine();
+      fresh.setOut(new PrintWriter(out));
+      assertEquals(0, fresh.execute(name, "--help"), name + " --help");
       assertTrue(out.toString().contains("Usage: shiq " + name), out.toString());
     }
   }

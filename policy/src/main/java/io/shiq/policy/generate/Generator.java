@@ -1,0 +1,130 @@
+package io.shiq.policy.generate;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import io.shiq.policy.model.KvCache;
+import io.shiq.policy.model.Llama;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Batched generation with a KV cache. Prompts of different lengths are left-padded into one batch (padding is
+ * masked out and rotary positions start at 0 for every prompt), then one token per sequence is sampled per
+ * step. Sampling happens on the host from the last position's logits; only [B, V] floats cross per step.
+ * Sampling uses softmax(logits) only: no reference model is involved.
+ */
+public final class Generator {
+  private final Llama model;
+
+  public Generator(Llama model) {
+    this.model = model;
+  }
+
+  public List<Generation> generate(List<int[]> prompts, SamplingParams params) {
+    int batch = prompts.size();
+    if (batch == 0) {
+      return List.of();
+    }
+    int vocab = model.config().vocabSize();
+    int maxLen = 0;
+    for (int b = 0; b < batch; b++) {
+      int[] p = prompts.get(b);
+      if (p.length == 0) {
+        throw new IllegalArgumentException("prompt " + b + " is empty: start it with BOS at least");
+      }
+      for (int t : p) {
+        if (t < 0 || t >= vocab) {
+          throw new IllegalArgumentException("prompt " + b + " holds token id " + t + " outside the vocabulary [0, "
+              + vocab + ")");
+        }
+      }
+      maxLen = Math.max(maxLen, p.length);
+    }
+    if (maxLen >= model.config().maxSeqLen()) {
+      throw new IllegalArgumentException("a prompt of " + maxLen + " tokens leaves no room in the model's context of "
+          + model.config().maxSeqLen());
+    }
+    long[] tokens = new long[batch * maxLen];
+    long[] positions = new long[batch * maxLen];
+    float[] valid = new float[batch * maxLen];
+    int[] nextPosition = new int[batch];
+    for (int b = 0; b < batch; b++) {
+      int[] p = prompts.get(b);
+      int pad = maxLen - p.length;
+      for (int t = 0; t < p.length; t++) {
+        tokens[b * maxLen + pad + t] = p[t];
+        positions[b * maxLen + pad + t] = t;
+        valid[b * maxLen + pad + t] = 1f;
+      }
+      nextPosition[b] = p.length;
+    }
+    Sampler sampler = new Sampler(params);
+    Random[] rngs = new Random[batch];
+    List<List<Integer>> out = new ArrayList<>();
+    List<List<Float>> logProbs = new ArrayList<>();
+    Generation.FinishReason[] finish = new Generation.FinishReason[batch];
+    for (int b = 0; b < batch; b++) {
+      rngs[b] = new Random(params.seed() + b);
+      out.add(new ArrayList<>());
+      logProbs.add(new ArrayList<>());
+    }
+    NDManager manager = model.weights().manager();
+    try (KvCache cache = new KvCache(model.config().nLayers())) {
+      float[] last;
+      try (NDScope ignored = new NDScope()) {
+        NDArray logits = model.forward(manager.create(tokens, new Shape(batch, maxLen)),
+            manager.create(positions, new Shape(batch, maxLen)), cache, manager.create(valid, new Shape(batch, maxLen)));
+        last = logits.get(new NDIndex(":, -1, :")).toFloatArray();
+      }
+      int active = batch;
+      long[] step = new long[batch];
+      long[] stepPositions = new long[batch];
+      for (int n = 0; n < params.maxNewTokens() && active > 0; n++) {
+        for (int b = 0; b < batch; b++) {
+          if (finish[b] != null) {
+            continue;
+          }
+          Sampler.Choice choice = sampler.choose(last, b * vocab, vocab, rngs[b]);
+          out.get(b).add(choice.token());
+          logProbs.get(b).add(choice.behaviourLogProb());
+          step[b] = choice.token();
+          stepPositions[b] = nextPosition[b]++;
+          if (params.stopTokens().contains(choice.token())) {
+            finish[b] = Generation.FinishReason.STOP;
+          } else if (out.get(b).size() >= params.maxNewTokens()) {
+            finish[b] = Generation.FinishReason.MAX_TOKENS;
+          } else if (nextPosition[b] >= model.config().maxSeqLen()) {
+            finish[b] = Generation.FinishReason.CONTEXT;
+          }
+          if (finish[b] != null) {
+            active--;
+          }
+        }
+        if (active == 0) {
+          break;
+        }
+        // Finished rows still ride along (their outputs are ignored): the batch keeps one shape.
+        try (NDScope ignored = new NDScope()) {
+          NDArray logits = model.forward(manager.create(step, new Shape(batch, 1)),
+              manager.create(stepPositions, new Shape(batch, 1)), cache, null);
+          last = logits.toFloatArray();
+        }
+      }
+    }
+    List<Generation> result = new ArrayList<>(batch);
+    for (int b = 0; b < batch; b++) {
+      int[] ids = out.get(b).stream().mapToInt(Integer::intValue).toArray();
+      float[] lp = new float[ids.length];
+      for (int i = 0; i < lp.length; i++) {
+        lp[i] = logProbs.get(b).get(i);
+      }
+      result.add(new Generation(Arrays.copyOf(prompts.get(b), prompts.get(b).length), ids, lp, finish[b]));
+    }
+    return result;
+  }
+}

@@ -1,6 +1,7 @@
 package io.shiq.app;
 
 import io.shiq.app.cli.BenchCommand;
+import io.shiq.app.cli.GenerateCommand;
 import io.shiq.app.cli.KafkaCommand;
 import io.shiq.app.cli.NotImplementedYet;
 import picocli.CommandLine;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         NotImplementedYet.Demo.class,
         KafkaCommand.class,
-        NotImplementedYet.Generate.class,
+        GenerateCommand.class,
         NotImplementedYet.Actor.class,
         NotImplementedYet.Replay.class,
         NotImplementedYet.Learner.class,

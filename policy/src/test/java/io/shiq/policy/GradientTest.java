@@ -40,11 +40,16 @@ class GradientTest {
     return logp.gather(next, -1).mean().neg();
   }
 
+  static Stream<org.junit.jupiter.params.provider.Arguments> cases() {
+    return configs().flatMap(c -> Stream.of(Llama.RopeMode.MATRIX, Llama.RopeMode.ELEMENTWISE)
+        .map(m -> org.junit.jupiter.params.provider.Arguments.of(c, m)));
+  }
+
   @ParameterizedTest
-  @MethodSource("configs")
-  void autogradMatchesFiniteDifferences(LlamaConfig config) {
+  @MethodSource("cases")
+  void autogradMatchesFiniteDifferences(LlamaConfig config, Llama.RopeMode mode) {
     try (LlamaWeights w = TinyModels.weights(config, 9)) {
-      Llama model = new Llama(w);
+      Llama model = new Llama(w, mode);
       NDManager m = w.manager();
       List<String> names = new java.util.ArrayList<>(List.of(LlamaWeights.EMBED, "model.layers.0.self_attn.q_proj.weight",
           "model.layers.1.self_attn.k_proj.weight", "model.layers.0.self_attn.v_proj.weight",

@@ -36,7 +36,8 @@ class KvCacheAndBatchingTest {
     try (LlamaWeights w = TinyModels.weights(config, 3); NDScope ignored = new NDScope()) {
       Llama model = new Llama(w);
       NDManager m = w.manager();
-      float[] full = model.forward(m.create(toLong(seq), new Shape(1, seq.length))).toFloatArray();
+      // The full pass uses the elementwise rotary path, the cached steps the rotation matrices.
+      float[] full = new Llama(w, Llama.RopeMode.ELEMENTWISE).forward(m.create(toLong(seq), new Shape(1, seq.length))).toFloatArray();
       int v = config.vocabSize();
       try (KvCache cache = new KvCache(config.nLayers())) {
         int prefill = 5;
@@ -73,6 +74,21 @@ class KvCacheAndBatchingTest {
           assertArrayEquals(single.behaviourLogProbs(), batched.get(i).behaviourLogProbs(), 1e-4f);
           assertEquals(single.finish(), batched.get(i).finish());
         }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("configs")
+  void generationWithoutTheCacheGivesTheSameTokens(LlamaConfig config) {
+    List<int[]> prompts = List.of(new int[] {1, 4, 7}, new int[] {1, 2, 3, 4, 5});
+    try (LlamaWeights w = TinyModels.weights(config, 13)) {
+      SamplingParams params = new SamplingParams(1.0, 0, 1.0, 10, Set.of(), 5);
+      List<Generation> cached = new Generator(new Llama(w), true).generate(prompts, params);
+      List<Generation> recomputed = new Generator(new Llama(w), false).generate(prompts, params);
+      for (int i = 0; i < prompts.size(); i++) {
+        assertArrayEquals(cached.get(i).tokens(), recomputed.get(i).tokens());
+        assertArrayEquals(cached.get(i).behaviourLogProbs(), recomputed.get(i).behaviourLogProbs(), 1e-4f);
       }
     }
   }

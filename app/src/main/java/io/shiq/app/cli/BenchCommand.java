@@ -1,5 +1,6 @@
 package io.shiq.app.cli;
 
+import io.shiq.app.bench.GenerateBenchmark;
 import io.shiq.app.bench.SerdeBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Command;
     description = "Run a benchmark. Each prints a table, the ratio against a baseline measured in the same run, and ends with one JSON line of its figures.",
     subcommands = {
         SerdeBenchmark.class,
+        GenerateBenchmark.class,
         BenchCommand.Synthetic.class,
         BenchCommand.Weights.class,
         BenchCommand.ActorBench.class,

@@ -26,15 +26,6 @@ public final class NotImplementedYet {
     }
   }
 
-  @Command(name = "generate", mixinStandardHelpOptions = true,
-      description = "Generate text with a model (llama2.c or Hugging Face) on DJL. Not implemented yet: issue #3.")
-  public static final class Generate implements Callable<Integer> {
-    @Override
-    public Integer call() {
-      return refuse("generate", 3, "the policy model and generation");
-    }
-  }
-
   @Command(name = "actor", mixinStandardHelpOptions = true,
       description = "Run an actor: the policy in an environment, emitting trajectories to Kafka. "
           + "Not implemented yet: issue #6.")

@@ -20,9 +20,18 @@ import java.util.Random;
  */
 public final class Generator {
   private final Llama model;
+  private final boolean useKvCache;
 
   public Generator(Llama model) {
+    this(model, true);
+  }
+
+  /**
+   * @param useKvCache false recomputes the whole sequence at every step (quadratic; for benchmarks and checks)
+   */
+  public Generator(Llama model, boolean useKvCache) {
     this.model = model;
+    this.useKvCache = useKvCache;
   }
 
   public List<Generation> generate(List<int[]> prompts, SamplingParams params) {
@@ -77,8 +86,7 @@ public final class Generator {
     try (KvCache cache = new KvCache(model.config().nLayers())) {
       float[] last;
       try (NDScope ignored = new NDScope()) {
-        NDArray logits = model.forward(manager.create(tokens, new Shape(batch, maxLen)),
-            manager.create(positions, new Shape(batch, maxLen)), cache, manager.create(valid, new Shape(batch, maxLen)));
+        NDArray logits = model.forward(manager.create(tokens, new Shape(batch, maxLen)), positions, cache, valid);
         last = logits.get(new NDIndex(":, -1, :")).toFloatArray();
       }
       int active = batch;
@@ -109,13 +117,44 @@ public final class Generator {
           break;
         }
         // Finished rows still ride along (their outputs are ignored): the batch keeps one shape.
-        try (NDScope ignored = new NDScope()) {
-          NDArray logits = model.forward(manager.create(step, new Shape(batch, 1)),
-              manager.create(stepPositions, new Shape(batch, 1)), cache, null);
-          last = logits.toFloatArray();
+        if (useKvCache) {
+          try (NDScope ignored = new NDScope()) {
+            NDArray logits = model.forward(manager.create(step, new Shape(batch, 1)), stepPositions.clone(), cache,
+                null);
+            last = logits.toFloatArray();
+          }
+        } else {
+          int width = maxLen + n + 1;
+          tokens = appendColumn(tokens, batch, width - 1, step);
+          positions = appendColumn(positions, batch, width - 1, stepPositions);
+          float[] grown = new float[batch * width];
+          for (int b = 0; b < batch; b++) {
+            System.arraycopy(valid, b * (width - 1), grown, b * width, width - 1);
+            grown[b * width + width - 1] = 1f;
+          }
+          valid = grown;
+          try (NDScope ignored = new NDScope()) {
+            NDArray logits = model.forward(manager.create(tokens, new Shape(batch, width)), positions, null, valid);
+            last = logits.get(new NDIndex(":, -1, :")).toFloatArray();
+          }
         }
       }
     }
+    return collect(prompts, out, logProbs, finish);
+  }
+
+  private static long[] appendColumn(long[] matrix, int rows, int width, long[] column) {
+    long[] out = new long[rows * (width + 1)];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(matrix, r * width, out, r * (width + 1), width);
+      out[r * (width + 1) + width] = column[r];
+    }
+    return out;
+  }
+
+  private static List<Generation> collect(List<int[]> prompts, List<List<Integer>> out, List<List<Float>> logProbs,
+                                          Generation.FinishReason[] finish) {
+    int batch = prompts.size();
     List<Generation> result = new ArrayList<>(batch);
     for (int b = 0; b < batch; b++) {
       int[] ids = out.get(b).stream().mapToInt(Integer::intValue).toArray();

@@ -2,16 +2,20 @@ package io.shiq.policy.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import java.util.Arrays;
 
 /**
- * Keys and values of every layer for the positions seen so far, [B, nKvHeads, S, headSize] each, plus which of
- * the S key positions are real tokens (left padding is not). Arrays are taken out of any {@link NDScope} so the
- * cache outlives the step that wrote it; close the cache when the generation ends.
+ * Keys and values of every layer for the positions seen so far, [B, nKvHeads, S, headSize] each, plus (on the host)
+ * which of the S key positions are real tokens (left padding is not). Device arrays are taken out of any
+ * {@link NDScope} so the cache outlives the step that wrote it; close the cache when the generation ends.
  */
 public final class KvCache implements AutoCloseable {
   private final NDArray[] keys;
   private final NDArray[] values;
-  private NDArray keyValid; // [B, S] float32: 1 real, 0 padding
+  private float[] keyValid = new float[0]; // [B * capacity] row-major, 1 real, 0 padding
+  private int batch;
+  private int capacity;
+  private boolean padding;
   private int length;
 
   public KvCache(int nLayers) {
@@ -24,16 +28,13 @@ public final class KvCache implements AutoCloseable {
     return length;
   }
 
-  NDArray keys(int layer) {
-    return keys[layer];
+  /** Whether any cached position is padding (then masks need one row per sequence). */
+  boolean hasPadding() {
+    return padding;
   }
 
-  NDArray values(int layer) {
-    return values[layer];
-  }
-
-  NDArray keyValid() {
-    return keyValid;
+  boolean isValid(int row, int position) {
+    return keyValid[row * capacity + position] > 0;
   }
 
   /** Appends this step's keys and values of one layer; returns the full [B, KvH, S, hd] arrays. */
@@ -45,16 +46,28 @@ public final class KvCache implements AutoCloseable {
     return new NDArray[] {newK, newV};
   }
 
-  /** Records the validity of the new positions and advances the length (after all layers appended). */
-  NDArray advance(NDArray newValid, int steps) {
-    NDArray all = keyValid == null ? newValid : keyValid.concat(newValid, 1);
-    NDScope.unregister(all);
-    if (keyValid != null && keyValid != all) {
-      keyValid.close();
+  /** Records the validity of the new positions (null: all real) and advances the length. */
+  void advance(int rows, int steps, float[] valid) {
+    if (length == 0) {
+      batch = rows;
     }
-    keyValid = all;
+    if (length + steps > capacity) {
+      int newCapacity = Math.max(length + steps, capacity * 2);
+      float[] grown = new float[batch * newCapacity];
+      for (int b = 0; b < batch; b++) {
+        System.arraycopy(keyValid, b * capacity, grown, b * newCapacity, length);
+      }
+      keyValid = grown;
+      capacity = newCapacity;
+    }
+    for (int b = 0; b < batch; b++) {
+      for (int t = 0; t < steps; t++) {
+        float flag = valid == null ? 1f : valid[b * steps + t];
+        keyValid[b * capacity + length + t] = flag;
+        padding |= flag <= 0;
+      }
+    }
     length += steps;
-    return all;
   }
 
   private static void replace(NDArray[] slots, int i, NDArray next) {
@@ -77,10 +90,8 @@ public final class KvCache implements AutoCloseable {
         values[i] = null;
       }
     }
-    if (keyValid != null) {
-      keyValid.close();
-      keyValid = null;
-    }
+    Arrays.fill(keyValid, 0f);
     length = 0;
+    padding = false;
   }
 }

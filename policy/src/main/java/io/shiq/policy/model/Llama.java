@@ -32,12 +32,21 @@ public final class Llama {
   /** Additive attention mask value: finite, so a fully masked row cannot turn into NaN. */
   private static final float MASKED = -1e9f;
 
+  /** How rotary embeddings are applied; AUTO picks per call by size. Both give the same numbers. */
+  public enum RopeMode { AUTO, MATRIX, ELEMENTWISE }
+
   private final LlamaWeights w;
   private final LlamaConfig c;
   private final float[] inverseFrequencies;
+  private final RopeMode ropeMode;
 
   public Llama(LlamaWeights weights) {
+    this(weights, RopeMode.AUTO);
+  }
+
+  public Llama(LlamaWeights weights, RopeMode ropeMode) {
     this.w = weights;
+    this.ropeMode = ropeMode;
     this.c = weights.config();
     int half = c.headSize() / 2;
     this.inverseFrequencies = new float[half];
@@ -60,24 +69,28 @@ public final class Llama {
   }
 
   /**
-   * The general forward pass.
+   * The general forward pass. Positions and padding are small host arrays: the rotary tables and the attention mask
+   * are built from them on the host and cross to the device as one array each, instead of a dozen tiny device ops
+   * per call (per-op dispatch, not arithmetic, dominates a small model's step).
    *
    * @param tokens    [B, T] int64 token ids
-   * @param positions [B, T] int64 rotary positions; null means cacheLength .. cacheLength+T-1 for every row
+   * @param positions B*T rotary positions, row-major; null means cacheLength .. cacheLength+T-1 for every row
    * @param cache     null, or the cache to read earlier positions from and to append this call's keys/values to
-   * @param valid     [B, T] float32, 1 for real tokens and 0 for left padding (never attended to); null: all real
+   * @param valid     B*T flags, row-major, 1 for real tokens and 0 for left padding (never attended to); null: all
    * @return logits [B, T, V], float32
    */
-  public NDArray forward(NDArray tokens, NDArray positions, KvCache cache, NDArray valid) {
-    long batch = tokens.getShape().get(0);
+  public NDArray forward(NDArray tokens, long[] positions, KvCache cache, float[] valid) {
+    int batch = (int) tokens.getShape().get(0);
     int steps = (int) tokens.getShape().get(1);
     int past = cache == null ? 0 : cache.length();
     NDManager m = tokens.getManager();
-
     if (positions == null) {
-      positions = m.arange(past, past + steps, 1, DataType.INT64).reshape(1, steps).repeat(0, batch);
+      positions = new long[batch * steps];
+      for (int i = 0; i < positions.length; i++) {
+        positions[i] = past + i % steps;
+      }
     }
-    NDArray[] rope = rotaryCosSin(positions);
+    Rotary rope = rotary(m, positions, batch, steps);
     NDArray mask = attentionMask(m, batch, steps, past, cache, valid);
 
     NDArray x = w.tokenEmbedding().getArray().get(tokens.reshape(-1)).reshape(batch, steps, c.dim());
@@ -89,41 +102,44 @@ public final class Llama {
       x = x.add(swiglu(h, layer));
     }
     if (cache != null) {
-      cache.advance(valid != null ? valid : m.ones(new Shape(batch, steps)), steps);
+      cache.advance(batch, steps, valid);
     }
     return linear(rmsnorm(x, w.finalNorm()), w.output(), null);
   }
 
-  private NDArray attention(NDArray h, LlamaWeights.Layer layer, int l, NDArray[] rope, NDArray mask,
-                            KvCache cache) {
+  private NDArray attention(NDArray h, LlamaWeights.Layer layer, int l, Rotary rope, NDArray mask, KvCache cache) {
     long b = h.getShape().get(0);
     long t = h.getShape().get(1);
     int hd = c.headSize();
     int group = c.nHeads() / c.nKvHeads();
-    NDArray q = rotate(linear(h, layer.wq(), layer.bq()).reshape(b, t, c.nHeads(), hd), rope);
-    NDArray k = rotate(linear(h, layer.wk(), layer.bk()).reshape(b, t, c.nKvHeads(), hd), rope);
+    NDArray q = rope.apply(linear(h, layer.wq(), layer.bq()).reshape(b, t, c.nHeads(), hd));
+    NDArray k = rope.apply(linear(h, layer.wk(), layer.bk()).reshape(b, t, c.nKvHeads(), hd));
     NDArray v = linear(h, layer.wv(), layer.bv()).reshape(b, t, c.nKvHeads(), hd);
-    q = q.transpose(0, 2, 1, 3);                                   // [B, H, T, hd]
-    k = k.transpose(0, 2, 1, 3);                                   // [B, KvH, T, hd]
-    v = v.transpose(0, 2, 1, 3);
+    if (t == 1) {
+      // One new position (decoding): [B, 1, heads, hd] is already [B, heads, 1, hd] in memory.
+      q = q.reshape(b, c.nKvHeads(), group, hd);
+      k = k.reshape(b, c.nKvHeads(), 1, hd);
+      v = v.reshape(b, c.nKvHeads(), 1, hd);
+    } else {
+      q = q.transpose(0, 2, 1, 3).reshape(b, c.nKvHeads(), group * t, hd); // head kv*group+j reads kv head kv
+      k = k.transpose(0, 2, 1, 3);                                          // [B, KvH, T, hd]
+      v = v.transpose(0, 2, 1, 3);
+    }
     if (cache != null) {
-      NDArray[] kv = cache.append(l, k, v);                       // [B, KvH, S, hd]
+      NDArray[] kv = cache.append(l, k, v);                                  // [B, KvH, S, hd]
       k = kv[0];
       v = kv[1];
     }
     long s = k.getShape().get(2);
-    // Query head kv*group + j uses kv head kv: fold the group into the query rows.
-    NDArray scores = q.reshape(b, c.nKvHeads(), group * t, hd)
-        .matMul(k.transpose(0, 1, 3, 2))
+    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2))
         .mul(1.0 / Math.sqrt(hd))
         .reshape(b, c.nKvHeads(), group, t, s)
-        .add(mask);                                                // mask: [B or 1, 1, 1, T, S]
+        .add(mask);                                                          // mask: [B or 1, 1, 1, T, S]
     NDArray out = scores.softmax(-1)
         .reshape(b, c.nKvHeads(), group * t, s)
-        .matMul(v)                                                 // [B, KvH, group*T, hd]
-        .reshape(b, c.nHeads(), t, hd)
-        .transpose(0, 2, 1, 3)
-        .reshape(b, t, c.dim());
+        .matMul(v);                                                          // [B, KvH, group*T, hd]
+    out = t == 1 ? out.reshape(b, 1, c.dim())
+        : out.reshape(b, c.nHeads(), t, hd).transpose(0, 2, 1, 3).reshape(b, t, c.dim());
     return linear(out, layer.wo(), null);
   }
 
@@ -144,54 +160,108 @@ public final class Llama {
     return out.singletonOrThrow();
   }
 
-  /** cos and sin of position * theta^(-2i/hd), each [B, T, 1, hd/2] to broadcast over heads. */
-  private NDArray[] rotaryCosSin(NDArray positions) {
-    NDArray freqs = positions.getManager().create(inverseFrequencies);
-    NDArray angles = positions.toType(DataType.FLOAT32, false).expandDims(-1).mul(freqs).expandDims(2);
-    return new NDArray[] {angles.cos(), angles.sin()};
+  /**
+   * Rotary position embedding for one forward call. For small calls (decoding) the rotation of each position is a
+   * [hd, hd] matrix applied with one matmul; for large ones (training) cos/sin tables are applied elementwise.
+   * Both are built on the host from the positions.
+   */
+  private final class Rotary {
+    private final NDArray rotation; // [B, T, 1, hd, hd] (transposed), or null
+    private final NDArray cos;      // [B, T, 1, hd/2]
+    private final NDArray sin;
+
+    Rotary(NDArray rotation, NDArray cos, NDArray sin) {
+      this.rotation = rotation;
+      this.cos = cos;
+      this.sin = sin;
+    }
+
+    /** Rotates x [B, T, heads, hd]. */
+    NDArray apply(NDArray x) {
+      if (rotation != null) {
+        return x.expandDims(3).matMul(rotation).squeeze(3);
+      }
+      int half = c.headSize() / 2;
+      Shape shape = x.getShape();
+      if (c.ropeLayout() == LlamaConfig.RopeLayout.PAIRS) {
+        NDArray pairs = x.reshape(shape.get(0), shape.get(1), shape.get(2), half, 2);
+        NDArray x0 = pairs.get(new NDIndex("..., 0"));
+        NDArray x1 = pairs.get(new NDIndex("..., 1"));
+        NDArray r0 = x0.mul(cos).sub(x1.mul(sin));
+        NDArray r1 = x0.mul(sin).add(x1.mul(cos));
+        return NDArrays.stack(new NDList(r0, r1), -1).reshape(shape);
+      }
+      NDArray x1 = x.get(new NDIndex("..., :" + half));
+      NDArray x2 = x.get(new NDIndex("..., " + half + ":"));
+      return x1.mul(cos).sub(x2.mul(sin)).concat(x2.mul(cos).add(x1.mul(sin)), -1);
+    }
   }
 
-  /** Rotates x [B, T, heads, hd] by the position angles, in the checkpoint's coordinate layout. */
-  private NDArray rotate(NDArray x, NDArray[] rope) {
-    NDArray cos = rope[0];
-    NDArray sin = rope[1];
-    int half = c.headSize() / 2;
-    Shape shape = x.getShape();
-    if (c.ropeLayout() == LlamaConfig.RopeLayout.PAIRS) {
-      NDArray pairs = x.reshape(shape.get(0), shape.get(1), shape.get(2), half, 2);
-      NDArray x0 = pairs.get(new NDIndex("..., 0"));
-      NDArray x1 = pairs.get(new NDIndex("..., 1"));
-      NDArray r0 = x0.mul(cos).sub(x1.mul(sin));
-      NDArray r1 = x0.mul(sin).add(x1.mul(cos));
-      return NDArrays.stack(new NDList(r0, r1), -1).reshape(shape);
+  /** Largest B*T*hd*hd for which rotation matrices are used. */
+  private static final long ROTATION_MATRIX_LIMIT = 1L << 20;
+
+  private Rotary rotary(NDManager m, long[] positions, int batch, int steps) {
+    int hd = c.headSize();
+    int half = hd / 2;
+    boolean pairs = c.ropeLayout() == LlamaConfig.RopeLayout.PAIRS;
+    boolean matrix = switch (ropeMode) {
+      case MATRIX -> true;
+      case ELEMENTWISE -> false;
+      case AUTO -> (long) batch * steps * hd * hd <= ROTATION_MATRIX_LIMIT;
+    };
+    if (matrix) {
+      // Row-vector convention: rotated = x R^T, so fill R^T[in][out].
+      float[] r = new float[batch * steps * hd * hd];
+      for (int p = 0; p < batch * steps; p++) {
+        int base = p * hd * hd;
+        for (int i = 0; i < half; i++) {
+          double angle = positions[p] * inverseFrequencies[i];
+          float cs = (float) Math.cos(angle);
+          float sn = (float) Math.sin(angle);
+          int a = pairs ? 2 * i : i;
+          int bIdx = pairs ? 2 * i + 1 : i + half;
+          // out_a = x_a cos - x_b sin ; out_b = x_a sin + x_b cos
+          r[base + a * hd + a] = cs;
+          r[base + bIdx * hd + a] = -sn;
+          r[base + a * hd + bIdx] = sn;
+          r[base + bIdx * hd + bIdx] = cs;
+        }
+      }
+      return new Rotary(m.create(r, new Shape(batch, steps, 1, hd, hd)), null, null);
     }
-    NDArray x1 = x.get(new NDIndex("..., :" + half));
-    NDArray x2 = x.get(new NDIndex("..., " + half + ":"));
-    return x1.mul(cos).sub(x2.mul(sin)).concat(x2.mul(cos).add(x1.mul(sin)), -1);
+    float[] cs = new float[batch * steps * half];
+    float[] sn = new float[batch * steps * half];
+    for (int p = 0; p < batch * steps; p++) {
+      for (int i = 0; i < half; i++) {
+        double angle = positions[p] * inverseFrequencies[i];
+        cs[p * half + i] = (float) Math.cos(angle);
+        sn[p * half + i] = (float) Math.sin(angle);
+      }
+    }
+    Shape shape = new Shape(batch, steps, 1, half);
+    return new Rotary(null, m.create(cs, shape), m.create(sn, shape));
   }
 
   /**
-   * Additive mask [B or 1, 1, 1, T, S]: query i (absolute position past+i) sees key j when j <= past+i and key j
-   * is a real token; it always sees itself, so rows of padding stay finite.
+   * Additive mask [B or 1, 1, 1, T, S], built on the host: query i (absolute position past+i) sees key j when
+   * j <= past+i and key j is a real token; it always sees itself, so rows of padding stay finite.
    */
-  private NDArray attentionMask(NDManager m, long batch, int steps, int past, KvCache cache, NDArray valid) {
+  private NDArray attentionMask(NDManager m, int batch, int steps, int past, KvCache cache, float[] valid) {
     int total = past + steps;
-    NDArray queryIndex = m.arange(past, total, 1, DataType.INT64).reshape(steps, 1);
-    NDArray keyIndex = m.arange(0, total, 1, DataType.INT64).reshape(1, total);
-    NDArray causal = keyIndex.lte(queryIndex);                      // [T, S]
-    NDArray self = keyIndex.eq(queryIndex);
-    NDArray allowed = causal.reshape(1, steps, total);
-    NDArray keyValid = null;
-    if (cache != null && cache.keyValid() != null) {
-      keyValid = cache.keyValid().concat(valid != null ? valid : m.ones(new Shape(batch, steps)), 1);
-    } else if (valid != null) {
-      keyValid = valid;
+    boolean perRow = valid != null || (cache != null && cache.hasPadding());
+    int rows = perRow ? batch : 1;
+    float[] bias = new float[rows * steps * total];
+    for (int b = 0; b < rows; b++) {
+      for (int i = 0; i < steps; i++) {
+        int query = past + i;
+        int base = (b * steps + i) * total;
+        for (int j = 0; j < total; j++) {
+          boolean real = !perRow || (j < past ? cache.isValid(b, j) : valid == null || valid[b * steps + j - past] > 0);
+          boolean allowed = j == query || (j <= query && real);
+          bias[base + j] = allowed ? 0f : MASKED;
+        }
+      }
     }
-    if (keyValid != null) {
-      allowed = allowed.logicalAnd(keyValid.reshape(batch, 1, total).gt(0.5f));   // [B, T, S]
-    }
-    allowed = allowed.logicalOr(self.reshape(1, steps, total));
-    NDArray bias = allowed.toType(DataType.FLOAT32, false).sub(1f).mul(-MASKED);
-    return bias.reshape(bias.getShape().get(0), 1, 1, steps, total);
+    return m.create(bias, new Shape(rows, 1, 1, steps, total));
   }
 }

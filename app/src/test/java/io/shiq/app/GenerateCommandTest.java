@@ -1,0 +1,53 @@
+package io.shiq.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.shiq.policy.DataDirectory;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class GenerateCommandTest {
+
+  private static Path stories() {
+    var dir = DataDirectory.find(null, "stories260k");
+    if (dir.isEmpty()) {
+      if (System.getenv("CI") != null) {
+        fail("stories260k data not found on CI");
+      }
+      assumeTrue(false, "stories260k data not found");
+    }
+    return dir.get();
+  }
+
+  @Test
+  void greedyGenerationPrintsTheGoldenStoryPrefix() throws Exception {
+    Path dir = stories();
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    PrintStream old = System.out;
+    int rc;
+    try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
+      System.setOut(out);
+      rc = ShiqCommand.commandLine().execute("generate", "--model", dir.toString(), "--temperature", "0",
+          "--max-tokens", "40", "--device", "cpu");
+    } finally {
+      System.setOut(old);
+    }
+    assertEquals(0, rc);
+    String printed = captured.toString(StandardCharsets.UTF_8).strip();
+    String golden = Files.readString(dir.resolve("golden-greedy-200.txt"));
+    assertTrue(printed.length() > 40 && golden.startsWith(printed), "printed: " + printed);
+  }
+
+  @Test
+  void badOptionsAreRejectedWithTheirName() {
+    assertEquals(1, ShiqCommand.commandLine().execute("generate", "--model", stories().toString(), "--top-p", "0"));
+    assertEquals(1, ShiqCommand.commandLine().execute("generate", "--model", "/no/such/model"));
+  }
+}

@@ -1,0 +1,34 @@
+package io.shiq.learner.objective;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * A training objective on token-level logits. Implementations carry their formula in the class comment; they differ
+ * only in how they turn the per-token quantities of {@link TokenTerms} into a loss.
+ */
+public interface Objective {
+  ObjectiveConfig config();
+
+  /**
+   * The loss of a batch.
+   *
+   * @param logits [B, T, V] policy logits aligned with the batch's positions (trainable)
+   * @param values [B] the value head's output at each prompt (DRO only; null for the others)
+   */
+  LossResult loss(TokenBatch batch, NDArray logits, NDArray values);
+
+  /** Trajectories come in (chosen, rejected) or (y, y') pairs at positions 2i, 2i+1. */
+  default boolean needsPairs() {
+    return false;
+  }
+
+  /** Needs a separate scalar value head V_phi(prompt). */
+  default boolean needsValueHead() {
+    return false;
+  }
+
+  /** Needs the reference model's full distribution at every state (naive only). */
+  default boolean needsFullReference() {
+    return false;
+  }
+}

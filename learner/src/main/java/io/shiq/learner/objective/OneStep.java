@@ -1,0 +1,65 @@
+package io.shiq.learner.objective;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * The one-step rungs of the ablation ladder: loss = sum_t mask_t d_t^2, with the next-state term taken at the next
+ * action token of the same episode (0 after the final action; the bootstrap state if truncated).
+ * <pre>
+ *   naive            q = beta l:                 d_t = beta la_t - r_t - gamma beta lse(ln pi_ref(.|s') + l(s'))
+ *   shifted-sampling beta g = q + beta ln pi_ref: d_t = beta (la_t - ln pi_ref(a_t|s_t)) - r_t - gamma beta lse(s')
+ *   shifted-init     q = beta (l - l_ref):       d_t = beta (la_t - laRef_t) - r_t - gamma V(s')
+ * </pre>
+ * naive needs the reference distribution at every state (and at sampling time); shifted-sampling samples from
+ * softmax(logits) but starts far from zero because logits carry an arbitrary per-state offset; shifted-init is zero,
+ * with zero gradient, at initialisation when rewards are zero.
+ */
+final class OneStep implements Objective {
+  enum Variant { NAIVE, SHIFTED_SAMPLING, SHIFTED_INIT }
+
+  private final ObjectiveConfig config;
+  private final Variant variant;
+
+  OneStep(ObjectiveConfig config, Variant variant) {
+    this.config = config;
+    this.variant = variant;
+  }
+
+  @Override
+  public ObjectiveConfig config() {
+    return config;
+  }
+
+  @Override
+  public boolean needsFullReference() {
+    return variant == Variant.NAIVE;
+  }
+
+  @Override
+  public LossResult loss(TokenBatch batch, NDArray logits, NDArray values) {
+    TokenTerms k = new TokenTerms(batch, logits, config);
+    NDArray d = residuals(k, logits, variant);
+    return k.result(k.reduceTokens(d.square().mul(k.mask)), k.meanAbsPerRow(d));
+  }
+
+  static NDArray residuals(TokenTerms k, NDArray logits, Variant variant) {
+    double beta = k.config.beta();
+    double gamma = k.config.gamma();
+    return switch (variant) {
+      case SHIFTED_INIT -> k.la.sub(k.laRef).mul(beta).sub(k.rewards)
+          .sub(k.atNextState(k.value).mul(gamma));
+      case SHIFTED_SAMPLING -> k.la.sub(k.laRef.sub(k.lseRef)).mul(beta).sub(k.rewards)
+          .sub(k.atNextState(k.lse).mul(gamma * beta));
+      case NAIVE -> {
+        if (k.batch.refLogProbs == null) {
+          throw new IllegalArgumentException("the naive objective needs the reference log-probabilities of every "
+              + "state (TokenBatch refLogProbs)");
+        }
+        NDArray shifted = k.batch.refLogProbs.add(logits);
+        NDArray max = shifted.max(new int[] {-1}, true).stopGradient();
+        NDArray soft = shifted.sub(max).exp().sum(new int[] {-1}, true).log().add(max).squeeze(-1);
+        yield k.la.mul(beta).sub(k.rewards).sub(k.atNextState(soft).mul(gamma * beta));
+      }
+    };
+  }
+}

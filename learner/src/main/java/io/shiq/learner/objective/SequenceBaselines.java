@@ -1,0 +1,121 @@
+package io.shiq.learner.objective;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/** Sequence-level baselines on the same data path as ShiQ; S(y) = sum_t mask_t rho_t, R(y) = sum of rewards. */
+final class SequenceBaselines {
+  private SequenceBaselines() {}
+
+  /** Rows 2i and 2i+1 of a per-trajectory vector, as [P] each. */
+  static NDArray[] pairs(NDArray perTrajectory, TokenBatch batch) {
+    if (batch.batch % 2 != 0) {
+      throw new IllegalArgumentException("pairwise objectives need an even batch of (y, y') pairs, got "
+          + batch.batch + " trajectories");
+    }
+    NDArray p = perTrajectory.reshape(new Shape(batch.batch / 2, 2));
+    return new NDArray[] {p.get(":, 0"), p.get(":, 1")};
+  }
+
+  static NDArray softplus(NDArray x) {
+    // ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|), stable for large |x|.
+    return x.maximum(0f).add(x.abs().neg().exp().add(1f).log());
+  }
+
+  /**
+   * DPO on pairs (y_w at 2i, y_l at 2i+1): loss = -ln sigmoid(beta (S(y_w) - S(y_l))), averaged over pairs.
+   */
+  static final class Dpo implements Objective {
+    private final ObjectiveConfig config;
+
+    Dpo(ObjectiveConfig config) {
+      this.config = config;
+    }
+
+    @Override
+    public ObjectiveConfig config() {
+      return config;
+    }
+
+    @Override
+    public boolean needsPairs() {
+      return true;
+    }
+
+    @Override
+    public LossResult loss(TokenBatch batch, NDArray logits, NDArray values) {
+      TokenTerms k = new TokenTerms(batch, logits, config);
+      NDArray[] s = pairs(TokenTerms.rowSum(k.rho.mul(k.mask)), batch);
+      NDArray perPair = softplus(s[0].sub(s[1]).mul(-config.beta()));
+      return k.result(perPair.mean(), perPair.repeat(0, 2));
+    }
+  }
+
+  /**
+   * DRO on single trajectories with a separate scalar value head: loss = 0.5 (R(x,y) - V_phi(x) - beta S(y))^2,
+   * averaged over trajectories. (ShiQ's residual at the first action is this with V read off the logits.)
+   */
+  static final class Dro implements Objective {
+    private final ObjectiveConfig config;
+
+    Dro(ObjectiveConfig config) {
+      this.config = config;
+    }
+
+    @Override
+    public ObjectiveConfig config() {
+      return config;
+    }
+
+    @Override
+    public boolean needsValueHead() {
+      return true;
+    }
+
+    @Override
+    public LossResult loss(TokenBatch batch, NDArray logits, NDArray values) {
+      if (values == null || values.getShape().size() != batch.batch) {
+        throw new IllegalArgumentException("dro needs one value-head output per trajectory ([" + batch.batch
+            + "]), got " + (values == null ? "none" : values.getShape()));
+      }
+      TokenTerms k = new TokenTerms(batch, logits, config);
+      NDArray total = TokenTerms.rowSum(k.rewards.mul(k.mask));
+      NDArray delta = total.sub(values.reshape(batch.batch)).sub(TokenTerms.rowSum(k.rho.mul(k.mask))
+          .mul(config.beta()));
+      NDArray loss = delta.square().mul(0.5).mul(k.keep).sum().div(Math.max(1, k.keptTrajectories()));
+      return k.result(loss, delta.abs());
+    }
+  }
+
+  /**
+   * CoPG on pairs (y, y') of the same prompt: loss = (R(y) - R(y') - beta (S(y) - S(y')))^2 / (4 beta), averaged
+   * over pairs; its gradient is the contrastive policy gradient.
+   */
+  static final class Copg implements Objective {
+    private final ObjectiveConfig config;
+
+    Copg(ObjectiveConfig config) {
+      this.config = config;
+    }
+
+    @Override
+    public ObjectiveConfig config() {
+      return config;
+    }
+
+    @Override
+    public boolean needsPairs() {
+      return true;
+    }
+
+    @Override
+    public LossResult loss(TokenBatch batch, NDArray logits, NDArray values) {
+      TokenTerms k = new TokenTerms(batch, logits, config);
+      NDArray[] r = pairs(TokenTerms.rowSum(k.rewards.mul(k.mask)), batch);
+      NDArray[] s = pairs(TokenTerms.rowSum(k.rho.mul(k.mask)), batch);
+      NDArray delta = r[0].sub(r[1]).sub(s[0].sub(s[1]).mul(config.beta()));
+      NDArray perPair = delta.square().div(4 * config.beta());
+      return k.result(perPair.mean(), delta.abs().repeat(0, 2));
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package io.shiq.learner.objective;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * The per-position quantities every objective is built from (all [B, T], float32):
+ * <pre>
+ *   lse = logsumexp(logits)        la = logits[a_t]        (policy, differentiable)
+ *   rho = (la - lse) - (laRef - lseRef)                     ln pi(a_t|s_t) - ln pi_ref(a_t|s_t)
+ *   V   = beta * (lse - lseRef)                             the value read off the logits
+ * </pre>
+ */
+final class TokenTerms {
+  final TokenBatch batch;
+  final ObjectiveConfig config;
+  final NDManager m;
+  final NDArray mask;
+  final NDArray rewards;
+  final NDArray la;
+  final NDArray lse;
+  final NDArray laRef;
+  final NDArray lseRef;
+  final NDArray rho;
+  final NDArray value;
+  /** [B]: 0 for trajectories left out (truncated with Truncation.DROP), else 1. */
+  final NDArray keep;
+  final float[] keepHost;
+
+  TokenTerms(TokenBatch batch, NDArray logits, ObjectiveConfig config) {
+    Shape expected = new Shape(batch.batch, batch.width);
+    if (logits.getShape().dimension() != 3 || !new Shape(logits.getShape().get(0), logits.getShape().get(1))
+        .equals(expected)) {
+      throw new IllegalArgumentException("logits have shape " + logits.getShape() + ", the batch needs "
+          + expected + " x V");
+    }
+    this.batch = batch;
+    this.config = config;
+    this.m = logits.getManager();
+    this.mask = batch.mask(m);
+    this.rewards = batch.rewards(m);
+    this.laRef = batch.laRef(m);
+    this.lseRef = batch.lseRef(m);
+    NDArray max = logits.max(new int[] {-1}, true).stopGradient();
+    this.lse = logits.sub(max).exp().sum(new int[] {-1}, true).log().add(max).squeeze(-1);
+    this.la = logits.gather(batch.actions(m).expandDims(-1), -1).squeeze(-1);
+    this.rho = la.sub(lse).sub(laRef.sub(lseRef));
+    this.value = lse.sub(lseRef).mul(config.beta());
+    this.keepHost = new float[batch.batch];
+    for (int b = 0; b < batch.batch; b++) {
+      keepHost[b] = batch.truncated(b) && config.truncation() == ObjectiveConfig.Truncation.DROP ? 0f : 1f;
+    }
+    this.keep = m.create(keepHost);
+  }
+
+  int keptTrajectories() {
+    int n = 0;
+    for (float k : keepHost) {
+      n += k > 0 ? 1 : 0;
+    }
+    return n;
+  }
+
+  int keptActionTokens() {
+    int n = 0;
+    for (int b = 0; b < batch.batch; b++) {
+      if (keepHost[b] > 0) {
+        n += batch.actionCount(b);
+      }
+    }
+    return n;
+  }
+
+  boolean bootstrap(int b) {
+    return batch.truncated(b) && config.truncation() == ObjectiveConfig.Truncation.BOOTSTRAP;
+  }
+
+  /**
+   * x at the next state of each position: the next action position of the same row, or, after the last action, the
+   * bootstrap state (truncated, BOOTSTRAP) or nothing (terminal: 0).
+   */
+  NDArray atNextState(NDArray x) {
+    int t = batch.width;
+    long[] next = new long[batch.batch * t];
+    for (int b = 0; b < batch.batch; b++) {
+      int last = batch.lastAction(b);
+      int upcoming = bootstrap(b) ? last + 1 : t; // t is the zero column appended below
+      for (int p = t - 1; p >= 0; p--) {
+        next[b * t + p] = upcoming;
+        if (batch.isAction(b, p)) {
+          upcoming = p;
+        }
+      }
+    }
+    NDArray extended = x.concat(m.zeros(new Shape(batch.batch, 1)), 1);
+    return extended.gather(m.create(next, new Shape(batch.batch, t)), 1);
+  }
+
+  /** Sum over positions of each row, [B]. */
+  static NDArray rowSum(NDArray x) {
+    return x.sum(new int[] {1});
+  }
+
+  /** Combines masked per-token terms [B, T] into the batch loss under the configured normalisation. */
+  NDArray reduceTokens(NDArray maskedTerms) {
+    NDArray perTrajectory = rowSum(maskedTerms).mul(keep).sum();
+    int denominator = config.normalization() == ObjectiveConfig.Normalization.PER_TOKEN
+        ? keptActionTokens() : keptTrajectories();
+    return perTrajectory.div(Math.max(1, denominator));
+  }
+
+  /** Mean of |x| over action tokens of each row, [B]. */
+  NDArray meanAbsPerRow(NDArray x) {
+    NDArray counts = rowSum(mask).maximum(1f);
+    return rowSum(x.abs().mul(mask)).div(counts);
+  }
+
+  NDArray klEstimate() {
+    NDArray weight = mask.mul(keep.expandDims(1));
+    return rho.mul(weight).sum().div(weight.sum().maximum(1f));
+  }
+
+  LossResult result(NDArray loss, NDArray residuals) {
+    return new LossResult(loss, residuals, klEstimate(), keptTrajectories(), keptActionTokens());
+  }
+}

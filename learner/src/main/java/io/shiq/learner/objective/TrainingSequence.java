@@ -1,0 +1,84 @@
+package io.shiq.learner.objective;
+
+/**
+ * One trajectory as the learner sees it: the token ids of the whole episode (prompt, every turn, tool results), which
+ * of them the policy chose, and the reward received after each token (0 where none; a turn's reward sits on its last
+ * action token, an episode reward on the last action token).
+ *
+ * @param id          trajectory id, named in every error
+ * @param tokens      token ids, length n
+ * @param actionMask  length n: true exactly on action tokens (never the first token: it has no state before it)
+ * @param rewards     length n: reward after token i (only action tokens may carry one)
+ * @param truncated   the episode was cut without reaching a terminal state
+ * @param promptLength tokens before the first action (the DRO value head reads the state there)
+ */
+public record TrainingSequence(String id, int[] tokens, boolean[] actionMask, float[] rewards, boolean truncated,
+                               int promptLength) {
+
+  public TrainingSequence {
+    if (tokens.length != actionMask.length || tokens.length != rewards.length) {
+      throw new IllegalArgumentException("trajectory " + id + ": " + tokens.length + " token ids but "
+          + actionMask.length + " mask entries and " + rewards.length + " rewards");
+    }
+    if (tokens.length < 2) {
+      throw new IllegalArgumentException("trajectory " + id + ": needs at least 2 tokens, has " + tokens.length);
+    }
+    if (actionMask[0]) {
+      throw new IllegalArgumentException("trajectory " + id + ": token 0 cannot be an action (no state before it)");
+    }
+    int actions = 0;
+    int first = -1;
+    for (int i = 0; i < tokens.length; i++) {
+      if (!Float.isFinite(rewards[i])) {
+        throw new IllegalArgumentException("trajectory " + id + ": reward at token " + i + " is " + rewards[i]);
+      }
+      if (actionMask[i]) {
+        actions++;
+        if (first < 0) {
+          first = i;
+        }
+      } else if (rewards[i] != 0f) {
+        throw new IllegalArgumentException("trajectory " + id + ": reward " + rewards[i] + " on token " + i
+            + ", which is not an action");
+      }
+    }
+    if (actions == 0) {
+      throw new IllegalArgumentException("trajectory " + id + ": the action mask has no action token");
+    }
+    promptLength = first;
+  }
+
+  /** A sequence with one reward on its last action token. */
+  public static TrainingSequence withFinalReward(String id, int[] tokens, boolean[] actionMask, double reward,
+                                                 boolean truncated) {
+    float[] rewards = new float[tokens.length];
+    for (int i = tokens.length - 1; i >= 0; i--) {
+      if (actionMask[i]) {
+        rewards[i] = (float) reward;
+        break;
+      }
+    }
+    return new TrainingSequence(id, tokens, actionMask, rewards, truncated, 0);
+  }
+
+  public int length() {
+    return tokens.length;
+  }
+
+  public int actionCount() {
+    int n = 0;
+    for (boolean a : actionMask) {
+      n += a ? 1 : 0;
+    }
+    return n;
+  }
+
+  /** Undiscounted sum of rewards: R(x, y) of the sequence-level baselines. */
+  public double totalReward() {
+    double sum = 0;
+    for (float r : rewards) {
+      sum += r;
+    }
+    return sum;
+  }
+}

@@ -82,6 +82,72 @@ public final class TokenBatch {
     return new TokenBatch(List.copyOf(sequences), width, ids, actions, mask, rewards, la, lse, refLogProbs);
   }
 
+  /** The same reference values with other sequences of the same lengths (test helper). */
+  static TokenBatch rebuild(TokenBatch b, List<TrainingSequence> sequences) {
+    return of(sequences, b.rows(b.laRef), b.rows(b.lseRef), b.refLogProbs);
+  }
+
+  /** Adds {@code shift(row, position)} to both reference values (a per-state constant on the reference logits). */
+  static TokenBatch shiftReference(TokenBatch b, java.util.function.BiFunction<Integer, Integer, Float> shift) {
+    List<float[]> la = b.rows(b.laRef);
+    List<float[]> lse = b.rows(b.lseRef);
+    for (int row = 0; row < b.batch; row++) {
+      for (int t = 0; t < la.get(row).length; t++) {
+        float c = shift.apply(row, t);
+        la.get(row)[t] += c;
+        lse.get(row)[t] += c;
+      }
+    }
+    return of(b.sequences, la, lse, b.refLogProbs);
+  }
+
+  /**
+   * Inserts {@code count} non-action tokens (id 0, no reward) before token {@code tokenIndex} of every sequence; the
+   * states after them equal the state before them, so their reference values repeat (test helper).
+   */
+  static TokenBatch insertNonActions(TokenBatch b, int tokenIndex, int count) {
+    List<TrainingSequence> seqs = new java.util.ArrayList<>();
+    List<float[]> las = new java.util.ArrayList<>();
+    List<float[]> lses = new java.util.ArrayList<>();
+    List<float[]> oldLa = b.rows(b.laRef);
+    List<float[]> oldLse = b.rows(b.lseRef);
+    for (int row = 0; row < b.batch; row++) {
+      TrainingSequence s = b.sequences.get(row);
+      int n = s.length();
+      int at = Math.min(tokenIndex, n);
+      int[] tokens = new int[n + count];
+      boolean[] mask = new boolean[n + count];
+      float[] rewards = new float[n + count];
+      float[] la = new float[n + count];
+      float[] lse = new float[n + count];
+      for (int i = 0; i < n + count; i++) {
+        int src = i < at ? i : (i < at + count ? -1 : i - count);
+        if (src >= 0) {
+          tokens[i] = s.tokens()[src];
+          mask[i] = s.actionMask()[src];
+          rewards[i] = s.rewards()[src];
+        }
+        // Position i is the state after token i.
+        int state = i < at ? i : (i < at + count ? at - 1 : i - count);
+        lse[i] = oldLse.get(row)[state];
+        boolean emitsInserted = i >= at - 1 && i < at - 1 + count;
+        la[i] = emitsInserted ? 0f : oldLa.get(row)[i < at - 1 ? i : i - count];
+      }
+      seqs.add(new TrainingSequence(s.id(), tokens, mask, rewards, s.truncated(), 0));
+      las.add(la);
+      lses.add(lse);
+    }
+    return of(seqs, las, lses, null);
+  }
+
+  private List<float[]> rows(float[] flat) {
+    List<float[]> out = new java.util.ArrayList<>();
+    for (int row = 0; row < batch; row++) {
+      out.add(java.util.Arrays.copyOfRange(flat, row * width, row * width + sequences.get(row).length()));
+    }
+    return out;
+  }
+
   public int batchSize() {
     return batch;
   }

@@ -148,6 +148,15 @@ public final class TokenBatch {
     return out;
   }
 
+  /** Per row, the position whose state is the prompt (where a value head V_phi(x) reads the model). */
+  public long[] promptPositions() {
+    long[] out = new long[batch];
+    for (int b = 0; b < batch; b++) {
+      out[b] = promptPosition(b);
+    }
+    return out;
+  }
+
   public int batchSize() {
     return batch;
   }

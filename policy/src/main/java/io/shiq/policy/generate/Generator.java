@@ -10,7 +10,7 @@ import io.shiq.policy.model.Llama;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
+import java.util.SplittableRandom;
 
 /**
  * Batched generation with a KV cache. Prompts of different lengths are left-padded into one batch (padding is
@@ -73,12 +73,13 @@ public final class Generator {
       nextPosition[b] = p.length;
     }
     Sampler sampler = new Sampler(params);
-    Random[] rngs = new Random[batch];
+    SplittableRandom[] rngs = new SplittableRandom[batch];
     List<List<Integer>> out = new ArrayList<>();
     List<List<Float>> logProbs = new ArrayList<>();
     Generation.FinishReason[] finish = new Generation.FinishReason[batch];
     for (int b = 0; b < batch; b++) {
-      rngs[b] = new Random(params.seed() + b);
+      // SplittableRandom mixes its seed: neighbouring seeds give independent streams (java.util.Random's do not).
+      rngs[b] = new SplittableRandom(params.seed() + b);
       out.add(new ArrayList<>());
       logProbs.add(new ArrayList<>());
     }

@@ -1,7 +1,7 @@
 package io.shiq.policy.generate;
 
 import java.util.Arrays;
-import java.util.Random;
+import java.util.SplittableRandom;
 
 /**
  * Picks a token from one row of logits and reports its log-probability under the distribution actually sampled
@@ -17,7 +17,7 @@ final class Sampler {
   /** The chosen token and ln mu(token). */
   record Choice(int token, float behaviourLogProb) {}
 
-  Choice choose(float[] logits, int offset, int vocab, Random rnd) {
+  Choice choose(float[] logits, int offset, int vocab, SplittableRandom rnd) {
     if (params.greedy()) {
       int best = 0;
       float bestValue = Float.NEGATIVE_INFINITY;

@@ -80,6 +80,21 @@ public final class Llama {
    * @return logits [B, T, V], float32
    */
   public NDArray forward(NDArray tokens, long[] positions, KvCache cache, float[] valid) {
+    return logits(hidden(tokens, positions, cache, valid));
+  }
+
+  /** Final-normalised hidden states [B, T, D] of tokens at positions 0..T-1 (value heads read these). */
+  public NDArray hidden(NDArray tokens) {
+    return hidden(tokens, null, null, null);
+  }
+
+  /** The output head: logits [B, T, V] of hidden states [B, T, D]. */
+  public NDArray logits(NDArray hidden) {
+    return linear(hidden, w.output(), null);
+  }
+
+  /** Everything of {@link #forward(NDArray, long[], KvCache, float[])} but the output head. */
+  public NDArray hidden(NDArray tokens, long[] positions, KvCache cache, float[] valid) {
     int batch = (int) tokens.getShape().get(0);
     int steps = (int) tokens.getShape().get(1);
     int past = cache == null ? 0 : cache.length();
@@ -104,7 +119,7 @@ public final class Llama {
     if (cache != null) {
       cache.advance(batch, steps, valid);
     }
-    return linear(rmsnorm(x, w.finalNorm()), w.output(), null);
+    return rmsnorm(x, w.finalNorm());
   }
 
   private NDArray attention(NDArray h, LlamaWeights.Layer layer, int l, Rotary rope, NDArray mask, KvCache cache) {

@@ -1,0 +1,141 @@
+package io.shiq.learner.reference;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+
+import ai.djl.ndarray.types.Shape;
+import io.shiq.learner.objective.TrainingSequence;
+import io.shiq.policy.model.Llama;
+import io.shiq.policy.model.LlamaWeights;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The frozen reference model pi_ref and the two numbers per position ShiQ needs from it: {@code laRef[t] =
+ * l_ref(s_t, tokens[t+1])} and {@code lseRef[t] = logsumexp l_ref(s_t, .)}. They are cached per trajectory (LRU, by
+ * id and token content), so a trajectory replayed many times costs one reference pass.
+ */
+public final class ReferenceCache implements AutoCloseable {
+  /** Reference values of one trajectory (n entries each; laRef's last entry is unused). */
+  public record Entry(float[] laRef, float[] lseRef) {}
+
+  private final LlamaWeights reference;
+  private final Llama model;
+  private final int microBatch;
+  private final Map<String, Entry> cache;
+  private long hits;
+  private long misses;
+
+  /**
+   * @param reference  the frozen reference weights (owned by the cache from now on)
+   * @param maxEntries trajectories kept
+   * @param microBatch sequences per reference forward pass
+   */
+  public ReferenceCache(LlamaWeights reference, int maxEntries, int microBatch) {
+    this.reference = reference;
+    this.model = new Llama(reference);
+    this.microBatch = microBatch;
+    this.cache = new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+        return size() > maxEntries;
+      }
+    };
+  }
+
+  public LlamaWeights weights() {
+    return reference;
+  }
+
+  /** Reference values of every sequence, computing the missing ones in micro-batches. */
+  public List<Entry> get(List<TrainingSequence> sequences) {
+    List<Entry> out = new ArrayList<>(sequences.size());
+    List<TrainingSequence> missing = new ArrayList<>();
+    for (TrainingSequence s : sequences) {
+      Entry e = cache.get(key(s));
+      if (e == null) {
+        missing.add(s);
+        misses++;
+      } else {
+        hits++;
+      }
+    }
+    for (int from = 0; from < missing.size(); from += microBatch) {
+      List<TrainingSequence> chunk = missing.subList(from, Math.min(missing.size(), from + microBatch));
+      List<Entry> computed = compute(chunk);
+      for (int i = 0; i < chunk.size(); i++) {
+        cache.put(key(chunk.get(i)), computed.get(i));
+      }
+    }
+    for (TrainingSequence s : sequences) {
+      Entry e = cache.get(key(s));
+      if (e == null) { // evicted meanwhile (cache smaller than the batch): compute directly
+        e = compute(List.of(s)).get(0);
+      }
+      out.add(e);
+    }
+    return out;
+  }
+
+  /** ln pi_ref(.|s_t) at every position, [B, T, V], for objectives that need the full distribution (naive). */
+  public NDArray fullLogProbs(NDArray inputIds, NDManager into) {
+    NDArray lp;
+    try (NDScope ignored = new NDScope()) {
+      lp = model.forward(inputIds.toDevice(reference.device(), false)).logSoftmax(-1);
+      NDScope.unregister(lp);
+    }
+    lp.attach(into);
+    return lp;
+  }
+
+  public long hits() {
+    return hits;
+  }
+
+  public long misses() {
+    return misses;
+  }
+
+  private List<Entry> compute(List<TrainingSequence> chunk) {
+    int width = chunk.stream().mapToInt(TrainingSequence::length).max().orElseThrow();
+    long[] ids = new long[chunk.size() * width];
+    long[] next = new long[chunk.size() * width];
+    for (int b = 0; b < chunk.size(); b++) {
+      int[] t = chunk.get(b).tokens();
+      for (int i = 0; i < t.length; i++) {
+        ids[b * width + i] = t[i];
+        next[b * width + i] = i + 1 < t.length ? t[i + 1] : 0;
+      }
+    }
+    float[] la;
+    float[] lse;
+    NDManager m = reference.manager();
+    try (NDScope ignored = new NDScope()) {
+      NDArray logits = model.forward(m.create(ids, new Shape(chunk.size(), width)));
+      NDArray max = logits.max(new int[] {-1}, true);
+      lse = logits.sub(max).exp().sum(new int[] {-1}, true).log().add(max).squeeze(-1).toFloatArray();
+      la = logits.gather(m.create(next, new Shape(chunk.size(), width, 1)), -1).squeeze(-1).toFloatArray();
+    }
+    List<Entry> out = new ArrayList<>();
+    for (int b = 0; b < chunk.size(); b++) {
+      int n = chunk.get(b).length();
+      out.add(new Entry(Arrays.copyOfRange(la, b * width, b * width + n),
+          Arrays.copyOfRange(lse, b * width, b * width + n)));
+    }
+    return out;
+  }
+
+  private static String key(TrainingSequence s) {
+    return s.id() + "#" + s.length() + "#" + Arrays.hashCode(s.tokens());
+  }
+
+  @Override
+  public void close() {
+    reference.close();
+  }
+
+}

@@ -1,0 +1,335 @@
+package io.shiq.learner.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.shiq.learner.objective.LossResult;
+import io.shiq.learner.objective.Objective;
+import io.shiq.learner.objective.ObjectiveConfig;
+import io.shiq.learner.objective.Objectives;
+import io.shiq.learner.objective.TokenBatch;
+import io.shiq.learner.objective.TrainingSequence;
+import io.shiq.learner.reference.ReferenceCache;
+import io.shiq.policy.io.Safetensors;
+import io.shiq.policy.model.Llama;
+import io.shiq.policy.model.LlamaConfig;
+import io.shiq.policy.model.LlamaWeights;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Trains a policy with one objective: reference values from a frozen copy of the initial policy (cached per
+ * trajectory), micro-batches whose gradients accumulate into one AdamW update per step, and checkpoints that hold the
+ * parameters, the optimizer state, the step, the configuration and the caller's input positions (Kafka offsets), so
+ * that a resumed trainer continues bit for bit.
+ *
+ * <p>Checkpoint layout under a root directory: {@code reference.safetensors} (written once) and one directory per
+ * saved step, {@code step-0000000042/} with {@code model.safetensors}, {@code optimizer.safetensors} and
+ * {@code trainer.json}; a step directory is written under a temporary name and renamed when complete.
+ */
+public final class Trainer implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern STEP_DIR = Pattern.compile("step-(\\d{10})");
+  private static final String POLICY = "policy.";
+  private static final String VALUE = "value_head.";
+  private static final int KEEP_CHECKPOINTS = 3;
+
+  private final TrainerConfig config;
+  private final LlamaWeights policy;
+  private final Llama model;
+  private final ReferenceCache reference;
+  private final Objective objective;
+  private final ValueHead valueHead;
+  private final AdamW adam;
+  private final Map<String, String> positions = new LinkedHashMap<>();
+
+  /** A new run: the reference is a frozen copy of {@code policy} as it is now. */
+  public Trainer(LlamaWeights policy, TrainerConfig config) {
+    this(policy, policy.copy(), config);
+  }
+
+  private Trainer(LlamaWeights policy, LlamaWeights referenceWeights, TrainerConfig config) {
+    this.config = config;
+    this.policy = policy;
+    this.model = new Llama(policy);
+    this.reference = new ReferenceCache(referenceWeights, config.referenceCacheSize(), config.microBatch());
+    this.objective = Objectives.create(config.objective());
+    if (objective.needsPairs() && config.microBatch() % 2 != 0) {
+      throw new IllegalArgumentException(config.objective().name() + " trains on pairs: micro-batch must be even, got "
+          + config.microBatch());
+    }
+    policy.setRequiresGradient(true);
+    this.valueHead = objective.needsValueHead() ? new ValueHead(policy.manager(), policy.config().dim()) : null;
+    Map<String, NDArray> params = new LinkedHashMap<>();
+    policy.named().forEach((name, p) -> params.put(POLICY + name, p.getArray()));
+    if (valueHead != null) {
+      params.put(VALUE + "weight", valueHead.weight());
+      params.put(VALUE + "bias", valueHead.bias());
+    }
+    this.adam = new AdamW(config.optimizer(), params);
+  }
+
+  public TrainerConfig config() {
+    return config;
+  }
+
+  public LlamaWeights policy() {
+    return policy;
+  }
+
+  public ReferenceCache reference() {
+    return reference;
+  }
+
+  /** Updates applied so far. */
+  public long step() {
+    return adam.step();
+  }
+
+  /** Input positions (e.g. Kafka offsets by partition) stored with the next checkpoint. */
+  public Map<String, String> positions() {
+    return positions;
+  }
+
+  /** One update from {@code batch}, split into micro-batches whose gradients accumulate. */
+  public StepStats step(List<TrainingSequence> batch) {
+    if (batch.isEmpty()) {
+      throw new IllegalArgumentException("empty training batch");
+    }
+    if (objective.needsPairs() && batch.size() % 2 != 0) {
+      throw new IllegalArgumentException(config.objective().name() + " trains on (y, y') pairs: the batch has "
+          + batch.size() + " trajectories");
+    }
+    long t0 = System.nanoTime();
+    List<ReferenceCache.Entry> refs = reference.get(batch);
+    boolean perToken = config.objective().normalization() == ObjectiveConfig.Normalization.PER_TOKEN;
+    boolean drop = config.objective().truncation() == ObjectiveConfig.Truncation.DROP;
+    double total = 0;
+    for (TrainingSequence s : batch) {
+      if (!(drop && s.truncated())) {
+        total += perToken ? s.actionCount() : 1;
+      }
+    }
+    double loss = 0;
+    double klWeighted = 0;
+    int klTokens = 0;
+    int trajectories = 0;
+    int actionTokens = 0;
+    long tokens = 0;
+    Map<String, Double> priorities = new LinkedHashMap<>();
+    for (int from = 0; from < batch.size(); from += config.microBatch()) {
+      int to = Math.min(batch.size(), from + config.microBatch());
+      List<TrainingSequence> chunk = batch.subList(from, to);
+      List<float[]> la = new ArrayList<>();
+      List<float[]> lse = new ArrayList<>();
+      for (ReferenceCache.Entry e : refs.subList(from, to)) {
+        la.add(e.laRef());
+        lse.add(e.lseRef());
+      }
+      try (NDScope ignored = new NDScope(); GradientCollector gc = Engine.getEngine("PyTorch")
+          .newGradientCollector()) {
+        NDArray ids = TokenBatch.of(chunk, la, lse, null).inputIds(policy.manager());
+        TokenBatch tb = TokenBatch.of(chunk, la, lse,
+            objective.needsFullReference() ? reference.fullLogProbs(ids, policy.manager()) : null);
+        NDArray hidden = model.hidden(ids);
+        NDArray logits = model.logits(hidden);
+        NDArray values = valueHead == null ? null : valueHead.values(hidden, tb.promptPositions());
+        LossResult r = objective.loss(tb, logits, values);
+        double chunkLoss = r.loss().getFloat();
+        if (!Double.isFinite(chunkLoss)) {
+          throw new ArithmeticException("loss is " + chunkLoss + " on trajectories " + ids(chunk) + " at step "
+              + (step() + 1));
+        }
+        double count = perToken ? r.actionTokens() : r.trajectories();
+        if (count > 0) {
+          gc.backward(r.loss().mul(count / total));
+          loss += chunkLoss * count / total;
+        }
+        float kl = r.klEstimate().getFloat();
+        klWeighted += kl * r.actionTokens();
+        klTokens += r.actionTokens();
+        trajectories += r.trajectories();
+        actionTokens += r.actionTokens();
+        float[] res = r.residuals().toFloatArray();
+        for (int i = 0; i < chunk.size(); i++) {
+          priorities.put(chunk.get(i).id(), (double) res[i]);
+        }
+        tokens += (long) tb.batchSize() * tb.width();
+      }
+    }
+    double gradNorm = adam.update(1.0);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    double meanReward = batch.stream().mapToDouble(TrainingSequence::totalReward).average().orElse(0);
+    double meanResidual = priorities.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);
+    return new StepStats(step(), loss, meanReward, klTokens == 0 ? 0 : klWeighted / klTokens, meanResidual,
+        gradNorm, config.optimizer().learningRateAt(step()), tokens / seconds, trajectories, actionTokens,
+        priorities);
+  }
+
+  private static String ids(List<TrainingSequence> chunk) {
+    return chunk.stream().map(TrainingSequence::id).limit(8).toList() + (chunk.size() > 8 ? "..." : "");
+  }
+
+  // ---- checkpoints ------------------------------------------------------------------------------------------
+
+  /** Saves a checkpoint of the current step under {@code root}; returns its directory. */
+  public Path save(Path root) throws IOException {
+    Files.createDirectories(root);
+    Path ref = root.resolve("reference.safetensors");
+    if (!Files.exists(ref)) {
+      Safetensors.write(ref, reference.weights().toHost(), LlamaWeights.expectedShapes(policy.config()),
+          Safetensors.DType.F32, Map.of("producer", "shiq"));
+    }
+    String name = String.format("step-%010d", step());
+    Path tmp = root.resolve(name + ".tmp");
+    deleteRecursively(tmp);
+    Files.createDirectories(tmp);
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    Map<String, float[]> params = new LinkedHashMap<>();
+    Map<String, float[]> optimizer = new LinkedHashMap<>();
+    Map<String, long[]> optimizerShapes = new LinkedHashMap<>();
+    for (var e : adam.firstMoments().entrySet()) {
+      NDArray p = parameter(e.getKey());
+      shapes.put(e.getKey(), p.getShape().getShape());
+      params.put(e.getKey(), p.toFloatArray());
+      optimizer.put("m." + e.getKey(), e.getValue().toFloatArray());
+      optimizer.put("v." + e.getKey(), adam.secondMoments().get(e.getKey()).toFloatArray());
+      optimizerShapes.put("m." + e.getKey(), p.getShape().getShape());
+      optimizerShapes.put("v." + e.getKey(), p.getShape().getShape());
+    }
+    Safetensors.write(tmp.resolve("model.safetensors"), params, shapes, Safetensors.DType.F32, Map.of());
+    Safetensors.write(tmp.resolve("optimizer.safetensors"), optimizer, optimizerShapes, Safetensors.DType.F32,
+        Map.of());
+    ObjectNode meta = JSON.createObjectNode();
+    meta.put("step", step());
+    meta.set("trainer", JSON.valueToTree(config));
+    meta.set("model", JSON.valueToTree(policy.config()));
+    meta.set("positions", JSON.valueToTree(positions));
+    JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve("trainer.json").toFile(), meta);
+    Path target = root.resolve(name);
+    deleteRecursively(target);
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    pruneOld(root);
+    return target;
+  }
+
+  /** The newest complete checkpoint under {@code root}. */
+  public static Optional<Path> latest(Path root) throws IOException {
+    if (!Files.isDirectory(root)) {
+      return Optional.empty();
+    }
+    Path best = null;
+    long bestStep = -1;
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+      for (Path d : dirs) {
+        Matcher m = STEP_DIR.matcher(d.getFileName().toString());
+        if (m.matches() && Files.exists(d.resolve("trainer.json"))) {
+          long s = Long.parseLong(m.group(1));
+          if (s > bestStep) {
+            bestStep = s;
+            best = d;
+          }
+        }
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /** A trainer continuing from the newest checkpoint under {@code root}. */
+  public static Trainer resume(Path root, Device device) throws IOException {
+    Path dir = latest(root).orElseThrow(() -> new IOException("no checkpoint under " + root));
+    JsonNode meta = JSON.readTree(dir.resolve("trainer.json").toFile());
+    TrainerConfig config = JSON.treeToValue(meta.get("trainer"), TrainerConfig.class);
+    LlamaConfig modelConfig = JSON.treeToValue(meta.get("model"), LlamaConfig.class);
+    Map<String, Safetensors.Tensor> saved = Safetensors.read(dir.resolve("model.safetensors"));
+    Map<String, float[]> policyHost = new LinkedHashMap<>();
+    saved.forEach((k, v) -> {
+      if (k.startsWith(POLICY)) {
+        policyHost.put(k.substring(POLICY.length()), v.data());
+      }
+    });
+    Map<String, float[]> refHost = new LinkedHashMap<>();
+    Safetensors.read(root.resolve("reference.safetensors")).forEach((k, v) -> refHost.put(k, v.data()));
+    LlamaWeights policy = LlamaWeights.fromHost(modelConfig, policyHost, device, dir.toString());
+    LlamaWeights ref = LlamaWeights.fromHost(modelConfig, refHost, device, root.resolve("reference.safetensors")
+        .toString());
+    Trainer trainer = new Trainer(policy, ref, config);
+    if (trainer.valueHead != null) {
+      trainer.valueHead.weight().set(saved.get(VALUE + "weight").data());
+      trainer.valueHead.bias().set(saved.get(VALUE + "bias").data());
+    }
+    Map<String, float[]> m = new LinkedHashMap<>();
+    Map<String, float[]> v = new LinkedHashMap<>();
+    Safetensors.read(dir.resolve("optimizer.safetensors")).forEach((k, t) -> {
+      if (k.startsWith("m.")) {
+        m.put(k.substring(2), t.data());
+      } else if (k.startsWith("v.")) {
+        v.put(k.substring(2), t.data());
+      }
+    });
+    trainer.adam.restore(meta.get("step").asLong(), m, v);
+    Iterator<Map.Entry<String, JsonNode>> it = meta.path("positions").fields();
+    while (it.hasNext()) {
+      var e = it.next();
+      trainer.positions.put(e.getKey(), e.getValue().asText());
+    }
+    return trainer;
+  }
+
+  private NDArray parameter(String name) {
+    if (name.startsWith(POLICY)) {
+      return policy.named().get(name.substring(POLICY.length())).getArray();
+    }
+    return name.equals(VALUE + "weight") ? valueHead.weight() : valueHead.bias();
+  }
+
+  private static void pruneOld(Path root) throws IOException {
+    List<Path> steps = new ArrayList<>();
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+      for (Path d : dirs) {
+        if (STEP_DIR.matcher(d.getFileName().toString()).matches()) {
+          steps.add(d);
+        }
+      }
+    }
+    steps.sort(null);
+    for (int i = 0; i < steps.size() - KEEP_CHECKPOINTS; i++) {
+      deleteRecursively(steps.get(i));
+    }
+  }
+
+  private static void deleteRecursively(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    if (Files.isDirectory(p)) {
+      try (DirectoryStream<Path> children = Files.newDirectoryStream(p)) {
+        for (Path c : children) {
+          deleteRecursively(c);
+        }
+      }
+    }
+    Files.delete(p);
+  }
+
+  @Override
+  public void close() {
+    reference.close();
+  }
+}

@@ -2,6 +2,7 @@ package io.shiq.app.cli;
 
 import io.shiq.app.bench.GenerateBenchmark;
 import io.shiq.app.bench.SerdeBenchmark;
+import io.shiq.app.bench.SyntheticBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         SerdeBenchmark.class,
         GenerateBenchmark.class,
-        BenchCommand.Synthetic.class,
+        SyntheticBenchmark.class,
         BenchCommand.Weights.class,
         BenchCommand.ActorBench.class,
     })
@@ -26,15 +27,6 @@ public final class BenchCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(System.out);
-  }
-
-  @Command(name = "synthetic", mixinStandardHelpOptions = true,
-      description = "Token-tree MDP study of every objective against the known optimum. Not implemented yet: issue #4.")
-  static final class Synthetic implements Callable<Integer> {
-    @Override
-    public Integer call() {
-      return NotImplementedYet.refuse("bench synthetic", 4, "the synthetic study");
-    }
   }
 
   @Command(name = "weights", mixinStandardHelpOptions = true,

@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
 public final class TreeMdp {
   public enum RewardKind { DENSE, FINAL }
 
+  private final RewardKind kind;
   private final int vocab;
   private final int depth;
   private final double beta;
@@ -32,6 +33,7 @@ public final class TreeMdp {
     if (vocab < 2 || depth < 1) {
       throw new IllegalArgumentException("need vocab >= 2 and depth >= 1");
     }
+    this.kind = kind;
     this.vocab = vocab;
     this.depth = depth;
     this.beta = beta;
@@ -66,6 +68,10 @@ public final class TreeMdp {
       }
       vStar[st] = beta * Math.log(acc);
     }
+  }
+
+  public RewardKind kind() {
+    return kind;
   }
 
   public int vocab() {

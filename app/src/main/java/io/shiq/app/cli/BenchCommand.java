@@ -2,6 +2,7 @@ package io.shiq.app.cli;
 
 import io.shiq.app.bench.GenerateBenchmark;
 import io.shiq.app.bench.SerdeBenchmark;
+import io.shiq.app.bench.StoriesBenchmark;
 import io.shiq.app.bench.SyntheticBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -17,6 +18,7 @@ import picocli.CommandLine.Command;
         SerdeBenchmark.class,
         GenerateBenchmark.class,
         SyntheticBenchmark.class,
+        StoriesBenchmark.class,
         BenchCommand.Weights.class,
         BenchCommand.ActorBench.class,
     })

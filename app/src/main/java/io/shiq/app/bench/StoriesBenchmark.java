@@ -70,10 +70,16 @@ public final class StoriesBenchmark implements Callable<Integer> {
   int batch = 32;
 
   @Option(names = "--lr", description = "Peak AdamW learning rate (default: ${DEFAULT-VALUE}).")
-  double lr = 1e-3;
+  double lr = 1e-4;
 
   @Option(names = "--seed", description = "Seed of sampling and shuffling (default: ${DEFAULT-VALUE}).")
   long seed = 7;
+
+  @Option(names = "--log-every", description = "Print training diagnostics every N steps (default: ${DEFAULT-VALUE}).")
+  int logEvery = 20;
+
+  @Option(names = "--normalization", description = "per_trajectory or per_token (default: ${DEFAULT-VALUE}).")
+  ObjectiveConfig.Normalization normalization = ObjectiveConfig.Normalization.PER_TRAJECTORY;
 
   @Override
   public Integer call() {
@@ -120,7 +126,8 @@ public final class StoriesBenchmark implements Callable<Integer> {
         String name = objectives.get(k);
         try (LlamaWeights policy = base.weights().copy()) {
           int steps = epochs * ((sequences.size() + batch - 1) / batch);
-          TrainerConfig config = new TrainerConfig(ObjectiveConfig.of(name, beta, 1.0),
+          TrainerConfig config = new TrainerConfig(new ObjectiveConfig(name, beta, 1.0, normalization,
+              ObjectiveConfig.Truncation.BOOTSTRAP),
               OptimizerConfig.adamW(lr).withSchedule(Math.max(1, steps / 20), steps, lr / 10), 16, seed, 100_000);
           long t1 = System.nanoTime();
           StepStats last = null;
@@ -131,9 +138,10 @@ public final class StoriesBenchmark implements Callable<Integer> {
               Collections.shuffle(order, shuffle);
               for (int from = 0; from + batch <= order.size(); from += batch) {
                 last = trainer.step(order.subList(from, from + batch));
-                if (last.step() % 20 == 0) {
-                  System.err.printf("%s step %d/%d: loss %.4f, KL est %.4f, |grad| %.3f, %.0f tokens/s%n", name,
-                      last.step(), steps, last.loss(), last.klToReference(), last.gradNorm(), last.tokensPerSecond());
+                if (last.step() % logEvery == 0) {
+                  System.err.printf("%s step %d/%d: loss %.4f, KL est %.4f, |R| %.3f, |grad| %.3f, %.0f tokens/s%n", name,
+                      last.step(), steps, last.loss(), last.klToReference(), last.meanAbsResidual(), last.gradNorm(),
+                      last.tokensPerSecond());
                 }
               }
             }

@@ -108,7 +108,7 @@ public final class Llama {
     Rotary rope = rotary(m, positions, batch, steps);
     NDArray mask = attentionMask(m, batch, steps, past, cache, valid);
 
-    NDArray x = w.tokenEmbedding().getArray().get(tokens.reshape(-1)).reshape(batch, steps, c.dim());
+    NDArray x = embed(tokens).reshape(batch, steps, c.dim());
     for (int l = 0; l < c.nLayers(); l++) {
       LlamaWeights.Layer layer = w.layers().get(l);
       NDArray h = rmsnorm(x, layer.attnNorm());
@@ -121,6 +121,23 @@ public final class Llama {
     }
     return rmsnorm(x, w.finalNorm());
   }
+
+  /**
+   * Rows of the embedding for tokens [B, T], as [B*T, D]. Small lookups go through a one-hot matmul because its
+   * backward is a matmul and so deterministic; the index-based backward accumulates repeated tokens (BOS in every
+   * row) in a thread-dependent order, which breaks bit-for-bit resumption of training on CPU.
+   */
+  private NDArray embed(NDArray tokens) {
+    NDArray table = w.tokenEmbedding().getArray();
+    NDArray flat = tokens.reshape(-1);
+    if (flat.size() * c.vocabSize() <= ONE_HOT_LIMIT) {
+      return flat.oneHot(c.vocabSize(), DataType.FLOAT32).matMul(table);
+    }
+    return table.get(flat);
+  }
+
+  /** Largest (tokens x vocabulary) one-hot built for an embedding lookup (64 M floats = 256 MB). */
+  private static final long ONE_HOT_LIMIT = 1L << 26;
 
   private NDArray attention(NDArray h, LlamaWeights.Layer layer, int l, Rotary rope, NDArray mask, KvCache cache) {
     long b = h.getShape().get(0);

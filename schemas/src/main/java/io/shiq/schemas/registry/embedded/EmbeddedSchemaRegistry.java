@@ -61,7 +61,18 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
    * Replays the topic before it answers, so it answers with the ids it gave before a restart.
    */
   public static EmbeddedSchemaRegistry start(String bootstrapServers, String topic, int port) throws IOException {
-    KafkaSchemaStore store = new KafkaSchemaStore(bootstrapServers, topic);
+    return start(new KafkaSchemaStore(bootstrapServers, topic), port, topic);
+  }
+
+  /**
+   * A registry over real HTTP whose state lives in memory only, for unit tests that need a registry but no broker
+   * (Kafka Streams' TopologyTestDriver). Ids do not survive a restart.
+   */
+  public static EmbeddedSchemaRegistry startInMemory() throws IOException {
+    return start(new KafkaSchemaStore(), 0, "(memory)");
+  }
+
+  private static EmbeddedSchemaRegistry start(KafkaSchemaStore store, int port, String topic) throws IOException {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress("localhost", port), 64);

@@ -55,6 +55,12 @@ final class KafkaSchemaStore implements AutoCloseable {
   private CompatibilityLevel globalLevel = CompatibilityLevel.DEFAULT;
   private int maxId;
 
+  /** A store that keeps its state in memory only (no Kafka): for unit tests and tools, lost on close. */
+  KafkaSchemaStore() {
+    this.topic = null;
+    this.producer = null;
+  }
+
   KafkaSchemaStore(String bootstrapServers, String topic) {
     this.topic = topic;
     ensureTopic(bootstrapServers, topic);
@@ -168,12 +174,18 @@ final class KafkaSchemaStore implements AutoCloseable {
 
   @Override
   public void close() {
-    producer.close(Duration.ofSeconds(5));
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(5));
+    }
   }
 
   // ---- the log ----------------------------------------------------------------------------------------------
 
   private void write(ObjectNode key, ObjectNode value) {
+    if (producer == null) {
+      apply(key, value);
+      return;
+    }
     try {
       producer.send(new ProducerRecord<>(topic, 0, key.toString(), value.toString()))
           .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);

@@ -1,0 +1,141 @@
+package io.shiq.replay;
+
+import io.shiq.replay.mixer.Mixer;
+import io.shiq.replay.ratelimit.RateLimiter;
+import io.shiq.replay.remover.Remover;
+import io.shiq.replay.sampler.Sampler;
+import io.shiq.schemas.topic.Topics;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Every option of the replay buffer, with defaults, validated at start with messages that name the option. Options
+ * not listed here (Kafka Streams and client settings, e.g. {@code num.stream.threads}) pass through to Kafka Streams.
+ */
+public record ReplayConfig(String applicationId, String bootstrapServers, String schemaRegistryUrl, Topics topics,
+                           int batchSize, int capacity, long capacityTokens, Remover remover, Sampler sampler,
+                           Mixer mixer, RateLimiter rateLimiter, int maxTimesSampled, int maxStaleVersions,
+                           StaleAction staleAction, long rewardTimeoutMs, StaleAction rewardTimeoutAction, long seed,
+                           Properties streams) {
+
+  /** What to do with a stale fresh trajectory, or one whose late reward never came. */
+  public enum StaleAction { DROP, HISTORY }
+
+  /** Every option with its default and meaning (for --help and the README). */
+  public static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
+
+  static {
+    option("application.id", "shiq-replay", "Kafka Streams application id (consumer group, state directory name)");
+    option("bootstrap.servers", null, "Kafka bootstrap servers (required)");
+    option("schema.registry.url", null, "Confluent-compatible schema registry URL (required)");
+    option("topic.prefix", Topics.DEFAULT_PREFIX, "prefix of every shiq topic");
+    option("replay.batch.size", "32", "trajectories per emitted batch");
+    option("replay.capacity", "10000", "table capacity in trajectories, per partition");
+    option("replay.capacity.tokens", "20000000", "table capacity in tokens, per partition");
+    option("replay.remover", "fifo", "what a full table evicts: fifo, lifo, reservoir, lowest-priority");
+    option("replay.sampler", "uniform", "how batches are drawn: uniform, prioritized, fifo, newest");
+    option("replay.priority.alpha", "0.6", "prioritized sampler: P(i) proportional to priority^alpha");
+    option("replay.priority.beta", "0.4", "prioritized sampler: importance-weight exponent");
+    option("replay.fresh.fraction", "0.5", "share of each batch taken from fresh (never sampled) trajectories");
+    option("replay.fresh.shortfall", "fill", "when fresh ones are short: wait, or fill from history");
+    option("replay.samples.per.insert", "1.0", "rate limiter: target sampled items per inserted item");
+    option("replay.samples.per.insert.tolerance", "128", "rate limiter: allowed excess of samples, in items");
+    option("replay.min.size", "32", "rate limiter: items in the table before the first batch");
+    option("replay.max.times.sampled", "8", "reuse cap: a trajectory leaves the table after this many samples");
+    option("replay.staleness.max.versions", "4", "fresh trajectories more than this many versions behind are stale");
+    option("replay.staleness.action", "history", "stale trajectories: drop, or move to history");
+    option("replay.reward.timeout.ms", "60000", "how long a trajectory waits for its late reward");
+    option("replay.reward.timeout.action", "history", "no reward in time: drop, or emit unrewarded to history");
+    option("replay.seed", "0", "seed of the samplers and removers (per partition)");
+    option("processing.guarantee", "exactly_once_v2", "Kafka Streams processing guarantee");
+  }
+
+  private static final Set<String> OWN = OPTIONS.keySet();
+
+  private static void option(String key, String dflt, String doc) {
+    OPTIONS.put(key, new String[] {dflt, doc});
+  }
+
+  /** Parses and validates; unknown keys pass through to Kafka Streams. */
+  public static ReplayConfig from(Properties props) {
+    Map<String, String> v = new LinkedHashMap<>();
+    OPTIONS.forEach((k, d) -> {
+      String value = props.getProperty(k, d[0]);
+      if (value == null) {
+        throw new IllegalArgumentException("missing required option '" + k + "' (" + d[1] + ")");
+      }
+      v.put(k, value.trim());
+    });
+    int batch = intOf(v, "replay.batch.size", 1);
+    Properties streams = new Properties();
+    props.stringPropertyNames().stream().filter(k -> !OWN.contains(k) || k.equals("processing.guarantee")
+            || k.equals("bootstrap.servers") || k.equals("application.id"))
+        .forEach(k -> streams.put(k, props.getProperty(k)));
+    streams.put("processing.guarantee", v.get("processing.guarantee"));
+    return new ReplayConfig(v.get("application.id"), v.get("bootstrap.servers"), v.get("schema.registry.url"),
+        new Topics(v.get("topic.prefix")), batch, intOf(v, "replay.capacity", 1), longOf(v, "replay.capacity.tokens", 1),
+        parse("replay.remover", () -> Remover.parse(v.get("replay.remover"))),
+        parse("replay.sampler", () -> Sampler.parse(v.get("replay.sampler"),
+            doubleOf(v, "replay.priority.alpha"), doubleOf(v, "replay.priority.beta"))),
+        parse("replay.fresh.fraction", () -> new Mixer(doubleOf(v, "replay.fresh.fraction"),
+            Mixer.parseShortfall(v.get("replay.fresh.shortfall")))),
+        parse("replay.samples.per.insert", () -> new RateLimiter(doubleOf(v, "replay.samples.per.insert"),
+            doubleOf(v, "replay.samples.per.insert.tolerance"), intOf(v, "replay.min.size", 1))),
+        intOf(v, "replay.max.times.sampled", 1), intOf(v, "replay.staleness.max.versions", 0),
+        action(v, "replay.staleness.action"), longOf(v, "replay.reward.timeout.ms", 0),
+        action(v, "replay.reward.timeout.action"), longOf(v, "replay.seed", Long.MIN_VALUE), streams);
+  }
+
+  private static <T> T parse(String key, java.util.function.Supplier<T> s) {
+    try {
+      return s.get();
+    } catch (IllegalArgumentException e) {
+      throw e.getMessage() != null && e.getMessage().contains("replay.") ? e
+          : new IllegalArgumentException("option '" + key + "': " + e.getMessage(), e);
+    }
+  }
+
+  private static StaleAction action(Map<String, String> v, String key) {
+    try {
+      return StaleAction.valueOf(v.get(key).toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("option '" + key + "' must be drop or history, got '" + v.get(key) + "'");
+    }
+  }
+
+  private static int intOf(Map<String, String> v, String key, int min) {
+    long x = longOf(v, key, min);
+    if (x > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("option '" + key + "' is too large: " + x);
+    }
+    return (int) x;
+  }
+
+  private static long longOf(Map<String, String> v, String key, long min) {
+    long x;
+    try {
+      x = Long.parseLong(v.get(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("option '" + key + "' must be an integer, got '" + v.get(key) + "'");
+    }
+    if (x < min) {
+      throw new IllegalArgumentException("option '" + key + "' must be >= " + min + ", got " + x);
+    }
+    return x;
+  }
+
+  private static double doubleOf(Map<String, String> v, String key) {
+    try {
+      double x = Double.parseDouble(v.get(key));
+      if (!Double.isFinite(x)) {
+        throw new NumberFormatException();
+      }
+      return x;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("option '" + key + "' must be a number, got '" + v.get(key) + "'");
+    }
+  }
+}

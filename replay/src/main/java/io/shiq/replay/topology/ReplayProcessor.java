@@ -1,0 +1,348 @@
+package io.shiq.replay.topology;
+
+import io.shiq.avro.PriorityUpdate;
+import io.shiq.avro.ReplayBatch;
+import io.shiq.avro.ReplayItem;
+import io.shiq.avro.ReplayOrigin;
+import io.shiq.avro.RewardEvent;
+import io.shiq.avro.Trajectory;
+import io.shiq.avro.Turn;
+import io.shiq.replay.ReplayConfig;
+import io.shiq.replay.sampler.Candidate;
+import io.shiq.replay.sampler.Sampler;
+import io.shiq.schemas.registry.RegistryUnreachableException;
+import io.shiq.schemas.serde.AvroDeserializer;
+import io.shiq.schemas.serde.DeadLetterRouter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The replay table of one partition: inserts fresh and historical trajectories (after validation, staleness and the
+ * late-reward join), applies priority updates, evicts with the remover when full, and emits batches whenever the
+ * rate limiter and the mixer allow. All state lives in changelogged stores, so a restarted task continues where the
+ * last committed transaction left it.
+ */
+final class ReplayProcessor implements Processor<String, byte[], Object, Object> {
+  /** Metadata key of a trajectory whose reward comes later on the rewards topic. */
+  static final String REWARD_PENDING = "shiq.reward.pending";
+
+  private final ReplayConfig config;
+  private final AvroDeserializer<Trajectory> trajectories;
+  private final AvroDeserializer<RewardEvent> rewards;
+  private final AvroDeserializer<PriorityUpdate> priorities;
+  private ProcessorContext<Object, Object> context;
+  private KeyValueStore<String, ReplayItem> entries;
+  private KeyValueStore<String, byte[]> meta;
+  private KeyValueStore<String, ReplayItem> pending;
+  private KeyValueStore<String, RewardEvent> early;
+  private KeyValueStore<String, Long> counters;
+  private ReadOnlyKeyValueStore<String, Long> versions;
+  private int partition;
+
+  ReplayProcessor(ReplayConfig config, AvroDeserializer<Trajectory> trajectories,
+                  AvroDeserializer<RewardEvent> rewards, AvroDeserializer<PriorityUpdate> priorities) {
+    this.config = config;
+    this.trajectories = trajectories;
+    this.rewards = rewards;
+    this.priorities = priorities;
+  }
+
+  @Override
+  public void init(ProcessorContext<Object, Object> context) {
+    this.context = context;
+    this.entries = context.getStateStore(ReplayTopology.ENTRIES);
+    this.meta = context.getStateStore(ReplayTopology.META);
+    this.pending = context.getStateStore(ReplayTopology.PENDING);
+    this.early = context.getStateStore(ReplayTopology.EARLY_REWARDS);
+    this.counters = context.getStateStore(ReplayTopology.COUNTERS);
+    this.versions = context.getStateStore(ReplayTopology.VERSIONS);
+    this.partition = context.taskId().partition();
+    context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::expirePending);
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    RecordMetadata where = context.recordMetadata().orElseThrow();
+    String topic = where.topic();
+    if (topic.equals(config.topics().trajectories())) {
+      decode(record, where, trajectories).ifPresent(t -> onTrajectory(record, where, t, true));
+    } else if (topic.equals(config.topics().trajectoriesHistory())) {
+      decode(record, where, trajectories).ifPresent(t -> onTrajectory(record, where, t, false));
+    } else if (topic.equals(config.topics().rewards())) {
+      decode(record, where, rewards).ifPresent(r -> onReward(record.key(), r));
+    } else if (topic.equals(config.topics().replayPriorities())) {
+      decode(record, where, priorities).ifPresent(this::onPriority);
+    }
+  }
+
+  // ---- inputs -----------------------------------------------------------------------------------------------
+
+  private void onTrajectory(Record<String, byte[]> record, RecordMetadata where, Trajectory t, boolean fresh) {
+    String problem = TrajectoryChecks.problem(t);
+    if (problem == null && record.key() == null) {
+      problem = "no record key (the key must be the trajectory's id)";
+    }
+    if (problem != null) {
+      deadLetter(record, where, "invalid trajectory " + t.getTrajectoryId() + ": " + problem);
+      return;
+    }
+    if (fresh) {
+      Long latest = versions.get(t.getArm());
+      if (latest != null && latest - t.getPolicyVersion() > config.maxStaleVersions()) {
+        bump("stale", 1);
+        if (config.staleAction() == ReplayConfig.StaleAction.HISTORY) {
+          context.forward(new Record<>(record.key(), record.value(), record.timestamp(), record.headers()),
+              ReplayTopology.TO_HISTORY);
+        }
+        return;
+      }
+    }
+    ReplayItem item = ReplayItem.newBuilder()
+        .setTrajectory(t)
+        .setOrigin(fresh ? ReplayOrigin.FRESH : ReplayOrigin.HISTORICAL)
+        .setSourceTopic(where.topic())
+        .setSourcePartition(where.partition())
+        .setSourceOffset(where.offset())
+        .setTimesSampled(0)
+        .setPriority(1.0)
+        .setImportanceWeight(1.0)
+        .setInsertedAt(Instant.ofEpochMilli(record.timestamp()))
+        .build();
+    if ("true".equals(t.getMetadata().get(REWARD_PENDING))) {
+      RewardEvent waiting = early.get(record.key());
+      if (waiting == null) {
+        item.setInsertedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()));
+        pending.put(record.key(), item);
+        return;
+      }
+      early.delete(record.key());
+      applyReward(item.getTrajectory(), waiting);
+    }
+    insert(record.key(), item);
+    emitBatches();
+  }
+
+  private void onReward(String key, RewardEvent r) {
+    if (key == null || r.getReward() < 0 || Double.isNaN(r.getReward()) || Double.isInfinite(r.getReward())) {
+      return; // validated where it matters: a reward event is only applied through applyReward
+    }
+    ReplayItem waiting = pending.get(key);
+    if (waiting == null) {
+      early.put(key, r);
+      return;
+    }
+    pending.delete(key);
+    applyReward(waiting.getTrajectory(), r);
+    waiting.setInsertedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()));
+    insert(key, waiting);
+    emitBatches();
+  }
+
+  private void onPriority(PriorityUpdate p) {
+    byte[] m = meta.get(p.getTrajectoryId());
+    if (m != null && p.getPriority() > 0 && Double.isFinite(p.getPriority())) {
+      meta.put(p.getTrajectoryId(), EntryMeta.decode(m).withPriority(p.getPriority()).encode());
+    }
+  }
+
+  private static void applyReward(Trajectory t, RewardEvent r) {
+    if (r.getTurnIndex() == null) {
+      t.setReward(r.getReward());
+    } else if (r.getTurnIndex() >= 0 && r.getTurnIndex() < t.getTurns().size()) {
+      Turn turn = t.getTurns().get(r.getTurnIndex());
+      turn.setReward(r.getReward());
+    }
+    Map<String, String> m = new HashMap<>(t.getMetadata());
+    m.remove(REWARD_PENDING);
+    m.put("shiq.reward.source", r.getSource());
+    t.setMetadata(m);
+  }
+
+  /** Pending trajectories whose reward did not come in time: dropped, or emitted unrewarded to history. */
+  private void expirePending(long now) {
+    List<String> expired = new ArrayList<>();
+    try (KeyValueIterator<String, ReplayItem> it = pending.all()) {
+      while (it.hasNext()) {
+        var kv = it.next();
+        if (kv.value.getInsertedAt().toEpochMilli() + config.rewardTimeoutMs() <= now) {
+          expired.add(kv.key);
+          if (config.rewardTimeoutAction() == ReplayConfig.StaleAction.HISTORY) {
+            Trajectory t = kv.value.getTrajectory();
+            Map<String, String> m = new HashMap<>(t.getMetadata());
+            m.remove(REWARD_PENDING);
+            m.put("shiq.reward.timeout", "true");
+            t.setMetadata(m);
+            context.forward(new Record<>(kv.key, t, now), ReplayTopology.TO_HISTORY_AVRO);
+          }
+        }
+      }
+    }
+    expired.forEach(pending::delete);
+    bump("reward-timeouts", expired.size());
+  }
+
+  // ---- the table --------------------------------------------------------------------------------------------
+
+  private void insert(String key, ReplayItem item) {
+    long inserts = bump("inserts", 1);
+    int tokens = TrajectoryChecks.tokens(item.getTrajectory());
+    if (meta.get(key) != null) {
+      remove(key); // a newer copy replaces the older one
+    }
+    SplittableRandom rnd = new SplittableRandom(config.seed() * 1_000_003L + partition * 7919L + inserts);
+    while (get("size") >= config.capacity() || get("tokens") + tokens > config.capacityTokens()) {
+      if (get("size") == 0) {
+        return; // a trajectory larger than the whole token budget: nothing can make room
+      }
+      Optional<Candidate> victim = config.remover().victim(candidates(null), inserts, config.capacity(), rnd);
+      if (victim.isEmpty()) {
+        bump("reservoir-rejections", 1);
+        return;
+      }
+      remove(victim.get().key());
+      bump("evictions", 1);
+    }
+    long order = bump("insert-order", 1);
+    entries.put(key, item);
+    meta.put(key, new EntryMeta(order, item.getPriority(), 0, item.getOrigin() == ReplayOrigin.FRESH, tokens).encode());
+    bump("size", 1);
+    bump("tokens", tokens);
+  }
+
+  private void remove(String key) {
+    byte[] m = meta.get(key);
+    if (m == null) {
+      return;
+    }
+    entries.delete(key);
+    meta.delete(key);
+    bump("size", -1);
+    bump("tokens", -EntryMeta.decode(m).tokens());
+  }
+
+  /** Candidates of the table; fresh only (true), historical only (false) or all (null). */
+  private List<Candidate> candidates(Boolean fresh) {
+    List<Candidate> out = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it = meta.all()) {
+      while (it.hasNext()) {
+        var kv = it.next();
+        EntryMeta m = EntryMeta.decode(kv.value);
+        if (fresh == null || m.fresh() == fresh) {
+          out.add(new Candidate(kv.key, m.insertOrder(), m.priority(), m.timesSampled()));
+        }
+      }
+    }
+    return out;
+  }
+
+  private void emitBatches() {
+    int size = config.batchSize();
+    while (config.rateLimiter().canSample(get("inserts"), get("samples"), get("size"), size)) {
+      List<Candidate> fresh = candidates(true);
+      List<Candidate> historical = candidates(false);
+      int[] split = config.mixer().split(size, fresh.size(), historical.size());
+      if (split == null) {
+        return;
+      }
+      long sequence = bump("batches", 1);
+      SplittableRandom rnd = new SplittableRandom(config.seed() * 31L + partition * 1_000_003L + sequence);
+      List<Sampler.Pick> picks = new ArrayList<>(config.sampler().pick(fresh, split[0], rnd));
+      picks.addAll(config.sampler().pick(historical, split[1], rnd));
+      List<ReplayItem> items = new ArrayList<>();
+      for (Sampler.Pick pick : picks) {
+        String key = pick.candidate().key();
+        ReplayItem stored = entries.get(key);
+        EntryMeta m = EntryMeta.decode(meta.get(key));
+        EntryMeta after = m.sampled();
+        items.add(ReplayItem.newBuilder(stored)
+            .setOrigin(m.fresh() ? ReplayOrigin.FRESH : ReplayOrigin.HISTORICAL)
+            .setTimesSampled(after.timesSampled())
+            .setPriority(m.priority())
+            .setImportanceWeight(pick.importanceWeight())
+            .build());
+        if (after.timesSampled() >= config.maxTimesSampled()) {
+          remove(key); // reuse cap reached
+        } else {
+          meta.put(key, after.encode());
+        }
+      }
+      bump("samples", items.size());
+      String batchId = "replay-" + config.applicationId() + "-p" + partition + "-" + sequence;
+      ReplayBatch batch = ReplayBatch.newBuilder()
+          .setBatchId(batchId)
+          .setSequence(sequence)
+          .setLearnerId(null)
+          .setCreatedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+          .setItems(items)
+          .setPolicyVersionAtSampling(latestVersion())
+          .setTableSize(get("size"))
+          .setSampler(config.sampler().name())
+          .build();
+      context.forward(new Record<>(batchId, batch, context.currentSystemTimeMs()), ReplayTopology.BATCHES);
+    }
+  }
+
+  private long latestVersion() {
+    long latest = -1;
+    try (KeyValueIterator<String, Long> it = versions.all()) {
+      while (it.hasNext()) {
+        latest = Math.max(latest, it.next().value);
+      }
+    }
+    return latest;
+  }
+
+  // ---- plumbing ---------------------------------------------------------------------------------------------
+
+  private <T> Optional<T> decode(Record<String, byte[]> record, RecordMetadata where,
+                                 org.apache.kafka.common.serialization.Deserializer<T> d) {
+    try {
+      return Optional.ofNullable(d.deserialize(where.topic(), record.value()));
+    } catch (RegistryUnreachableException e) {
+      throw e; // not the record's fault: fail the task, nothing is committed, it is retried
+    } catch (KafkaException | IllegalArgumentException e) {
+      deadLetter(record, where, "undecodable: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private void deadLetter(Record<String, byte[]> record, RecordMetadata where, String reason) {
+    Headers h = new RecordHeaders(record.headers().toArray());
+    h.add(DeadLetterRouter.HEADER_TOPIC, where.topic().getBytes(StandardCharsets.UTF_8));
+    h.add(DeadLetterRouter.HEADER_PARTITION, Integer.toString(where.partition()).getBytes(StandardCharsets.UTF_8));
+    h.add(DeadLetterRouter.HEADER_OFFSET, Long.toString(where.offset()).getBytes(StandardCharsets.UTF_8));
+    h.add(DeadLetterRouter.HEADER_REASON, reason.getBytes(StandardCharsets.UTF_8));
+    byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
+    context.forward(new Record<>(key, record.value(), record.timestamp(), h), ReplayTopology.DEAD_LETTERS);
+    bump("dead-letters", 1);
+  }
+
+  private long get(String counter) {
+    Long v = counters.get(counter);
+    return v == null ? 0 : v;
+  }
+
+  private long bump(String counter, long delta) {
+    long v = get(counter) + delta;
+    counters.put(counter, v);
+    return v;
+  }
+}

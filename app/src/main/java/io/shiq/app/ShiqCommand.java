@@ -4,6 +4,7 @@ import io.shiq.app.cli.BenchCommand;
 import io.shiq.app.cli.GenerateCommand;
 import io.shiq.app.cli.KafkaCommand;
 import io.shiq.app.cli.NotImplementedYet;
+import io.shiq.app.cli.ReplayCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
         KafkaCommand.class,
         GenerateCommand.class,
         NotImplementedYet.Actor.class,
-        NotImplementedYet.Replay.class,
+        ReplayCommand.class,
         NotImplementedYet.Learner.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class,

@@ -137,6 +137,52 @@ class ReplayTopologyTest {
     assertEquals(1, out.get(1).getSequence() - out.get(0).getSequence());
   }
 
+  private double metric(String name) {
+    return driver.metrics().entrySet().stream().filter(e -> e.getKey().name().equals(name))
+        .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
+  }
+
+  @Test
+  void lowestPriorityAndReservoirRemovers() throws Exception {
+    // lowest-priority: traj-1 gets the lowest priority and is the one evicted by the 4th insert.
+    start(Map.of("replay.capacity", "3", "replay.batch.size", "3", "replay.min.size", "3",
+        "replay.samples.per.insert", "0.75", "replay.sampler", "fifo", "replay.remover", "lowest-priority"));
+    var prio = driver.createInputTopic(config.topics().replayPriorities(), new StringSerializer(),
+        ReplayTopologyTest.<PriorityUpdate>serializer());
+    for (int i = 0; i < 3; i++) {
+      fresh().pipeInput(id(i), traj(i));
+      prio.pipeInput(id(i), PriorityUpdate.newBuilder().setTrajectoryId(id(i)).setPriority(i == 1 ? 0.1 : 5.0)
+          .setLearnerStep(1).setCreatedAt(Instant.EPOCH).build());
+    }
+    fresh().pipeInput(id(3), traj(3));
+    assertEquals(List.of(id(0), id(2), id(3)), ids(batches().get(0)));
+    assertEquals(1.0, metric("evictions-total"));
+    closeDriver();
+    driver = null;
+    // reservoir: 10 slots, 400 inserts, one batch of everything at the end: a uniform sample of all inserts, not
+    // the last 10 (fifo) or the first 10 (lifo).
+    start(Map.of("replay.capacity", "10", "replay.batch.size", "10", "replay.min.size", "10",
+        "replay.samples.per.insert", "0.025", "replay.sampler", "fifo", "replay.remover", "reservoir"));
+    for (int i = 0; i < 400; i++) {
+      fresh().pipeInput(id(i), SampleRecords.trajectory(i, 2, 2, 512));
+    }
+    List<ReplayBatch> out = batches();
+    assertEquals(1, out.size());
+    List<Integer> kept = ids(out.get(0)).stream().map(x -> Integer.parseInt(x.substring(5))).toList();
+    assertTrue(kept.stream().anyMatch(i -> i < 390) && kept.stream().anyMatch(i -> i >= 10), kept.toString());
+  }
+
+  @Test
+  void uniformSamplerReachesEveryEntry() throws Exception {
+    start(Map.of("replay.fresh.fraction", "0", "replay.batch.size", "2", "replay.min.size", "5",
+        "replay.samples.per.insert", "40", "replay.max.times.sampled", "1000"));
+    for (int i = 0; i < 5; i++) {
+      history().pipeInput(id(i), traj(i));
+    }
+    java.util.Set<String> seen = batches().stream().flatMap(b -> ids(b).stream()).collect(Collectors.toSet());
+    assertEquals(5, seen.size(), seen.toString());
+  }
+
   @Test
   void reuseCapRemovesATrajectoryAfterItsLastAllowedSample() throws Exception {
     start(Map.of("replay.samples.per.insert", "3.0", "replay.max.times.sampled", "2",
@@ -340,5 +386,8 @@ class ReplayTopologyTest {
     assertEquals("0", new String(dead.get(0).headers().lastHeader(DeadLetterRouter.HEADER_OFFSET).value(),
         StandardCharsets.UTF_8));
     assertEquals(List.of(id(5)), ids(batches().get(0)), "the valid record after them is processed");
+    assertEquals(5.0, metric("dead-letters-total"), "dead letters are counted in the Streams metrics");
+    assertEquals(1.0, metric("inserts-total"));
+    assertEquals(1.0, metric("samples-per-insert"));
   }
 }

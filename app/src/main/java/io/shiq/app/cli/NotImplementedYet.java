@@ -36,16 +36,6 @@ public final class NotImplementedYet {
     }
   }
 
-  @Command(name = "replay", mixinStandardHelpOptions = true,
-      description = "Run the replay buffer (Kafka Streams) that turns trajectories into training batches. "
-          + "Not implemented yet: issue #5.")
-  public static final class Replay implements Callable<Integer> {
-    @Override
-    public Integer call() {
-      return refuse("replay", 5, "the replay buffer");
-    }
-  }
-
   @Command(name = "learner", mixinStandardHelpOptions = true,
       description = "Run the learner: ShiQ updates on replay batches, new policy versions to the actors. "
           + "Not implemented yet: issue #7.")

@@ -56,6 +56,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
   private KeyValueStore<String, Long> counters;
   private ReadOnlyKeyValueStore<String, Long> versions;
   private int partition;
+  private ReplayMetrics metrics;
 
   ReplayProcessor(ReplayConfig config, AvroDeserializer<Trajectory> trajectories,
                   AvroDeserializer<RewardEvent> rewards, AvroDeserializer<PriorityUpdate> priorities) {
@@ -75,6 +76,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
     this.counters = context.getStateStore(ReplayTopology.COUNTERS);
     this.versions = context.getStateStore(ReplayTopology.VERSIONS);
     this.partition = context.taskId().partition();
+    this.metrics = new ReplayMetrics(context.metrics(), context.taskId().toString());
     context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::expirePending);
   }
 
@@ -106,6 +108,9 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
     }
     if (fresh) {
       Long latest = versions.get(t.getArm());
+      if (latest != null) {
+        metrics.versionsBehind(latest - t.getPolicyVersion());
+      }
       if (latest != null && latest - t.getPolicyVersion() > config.maxStaleVersions()) {
         bump("stale", 1);
         if (config.staleAction() == ReplayConfig.StaleAction.HISTORY) {
@@ -197,6 +202,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
     }
     expired.forEach(pending::delete);
     bump("reward-timeouts", expired.size());
+    metrics.rewardTimedOut(expired.size());
   }
 
   // ---- the table --------------------------------------------------------------------------------------------
@@ -219,12 +225,19 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
       }
       remove(victim.get().key());
       bump("evictions", 1);
+      metrics.evicted();
     }
     long order = bump("insert-order", 1);
     entries.put(key, item);
     meta.put(key, new EntryMeta(order, item.getPriority(), 0, item.getOrigin() == ReplayOrigin.FRESH, tokens).encode());
     bump("size", 1);
     bump("tokens", tokens);
+    metrics.inserted();
+    recordGauges();
+  }
+
+  private void recordGauges() {
+    metrics.table(get("size"), candidates(true).size(), get("inserts"), get("samples"));
   }
 
   private void remove(String key) {
@@ -285,6 +298,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
         }
       }
       bump("samples", items.size());
+      metrics.sampled(items.size());
       String batchId = "replay-" + config.applicationId() + "-p" + partition + "-" + sequence;
       ReplayBatch batch = ReplayBatch.newBuilder()
           .setBatchId(batchId)
@@ -297,6 +311,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
           .setSampler(config.sampler().name())
           .build();
       context.forward(new Record<>(batchId, batch, context.currentSystemTimeMs()), ReplayTopology.BATCHES);
+      recordGauges();
     }
   }
 
@@ -333,6 +348,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
     byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
     context.forward(new Record<>(key, record.value(), record.timestamp(), h), ReplayTopology.DEAD_LETTERS);
     bump("dead-letters", 1);
+    metrics.deadLettered();
   }
 
   private long get(String counter) {

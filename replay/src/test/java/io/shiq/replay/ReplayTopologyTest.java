@@ -184,6 +184,24 @@ class ReplayTopologyTest {
   }
 
   @Test
+  void theToleranceBandLetsSamplesRunAheadByThatManyItems() throws Exception {
+    // ratio 0.5: without tolerance the first batch of 4 needs 8 inserts; a band of 4 items allows it at 4 inserts.
+    start(Map.of("replay.samples.per.insert", "0.5", "replay.samples.per.insert.tolerance", "4"));
+    for (int i = 0; i < 4; i++) {
+      fresh().pipeInput(id(i), traj(i));
+    }
+    assertEquals(1, batches().size());
+    for (int i = 4; i < 8; i++) {
+      fresh().pipeInput(id(i), traj(i));
+    }
+    assertEquals(0, batches().size(), "8 inserts x 0.5 + 4 = 8 items: the second batch waits for the 12th insert");
+    for (int i = 8; i < 12; i++) {
+      fresh().pipeInput(id(i), traj(i));
+    }
+    assertEquals(1, batches().size());
+  }
+
+  @Test
   void reuseCapRemovesATrajectoryAfterItsLastAllowedSample() throws Exception {
     start(Map.of("replay.samples.per.insert", "3.0", "replay.max.times.sampled", "2",
         "replay.fresh.fraction", "0.0", "replay.samples.per.insert.tolerance", "0"));

@@ -1,6 +1,7 @@
 package io.shiq.app.cli;
 
 import io.shiq.app.bench.GenerateBenchmark;
+import io.shiq.app.bench.ReplayBenchmark;
 import io.shiq.app.bench.SerdeBenchmark;
 import io.shiq.app.bench.StoriesBenchmark;
 import io.shiq.app.bench.SyntheticBenchmark;
@@ -19,6 +20,7 @@ import picocli.CommandLine.Command;
         GenerateBenchmark.class,
         SyntheticBenchmark.class,
         StoriesBenchmark.class,
+        ReplayBenchmark.class,
         BenchCommand.Weights.class,
         BenchCommand.ActorBench.class,
     })

@@ -57,6 +57,11 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
   private ReadOnlyKeyValueStore<String, Long> versions;
   private int partition;
   private ReplayMetrics metrics;
+  // In-memory mirrors of the meta and counters stores (rebuilt from them at init, written through on every change):
+  // sampling decisions scan the table's metadata, which must not cost a store iteration per batch.
+  private final Map<String, EntryMeta> index = new java.util.LinkedHashMap<>();
+  private final Map<String, Long> counts = new HashMap<>();
+  private long freshEntries;
 
   ReplayProcessor(ReplayConfig config, AvroDeserializer<Trajectory> trajectories,
                   AvroDeserializer<RewardEvent> rewards, AvroDeserializer<PriorityUpdate> priorities) {
@@ -77,6 +82,20 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
     this.versions = context.getStateStore(ReplayTopology.VERSIONS);
     this.partition = context.taskId().partition();
     this.metrics = new ReplayMetrics(context.metrics(), context.taskId().toString());
+    try (KeyValueIterator<String, byte[]> it = meta.all()) {
+      while (it.hasNext()) {
+        var kv = it.next();
+        EntryMeta m = EntryMeta.decode(kv.value);
+        index.put(kv.key, m);
+        freshEntries += m.fresh() ? 1 : 0;
+      }
+    }
+    try (KeyValueIterator<String, Long> it = counters.all()) {
+      while (it.hasNext()) {
+        var kv = it.next();
+        counts.put(kv.key, kv.value);
+      }
+    }
     context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::expirePending);
   }
 
@@ -162,10 +181,16 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
   }
 
   private void onPriority(PriorityUpdate p) {
-    byte[] m = meta.get(p.getTrajectoryId());
+    EntryMeta m = index.get(p.getTrajectoryId());
     if (m != null && p.getPriority() > 0 && Double.isFinite(p.getPriority())) {
-      meta.put(p.getTrajectoryId(), EntryMeta.decode(m).withPriority(p.getPriority()).encode());
+      putMeta(p.getTrajectoryId(), m.withPriority(p.getPriority()));
     }
+  }
+
+  private void putMeta(String key, EntryMeta m) {
+    EntryMeta old = index.put(key, m);
+    freshEntries += (m.fresh() ? 1 : 0) - (old != null && old.fresh() ? 1 : 0);
+    meta.put(key, m.encode());
   }
 
   private static void applyReward(Trajectory t, RewardEvent r) {
@@ -210,7 +235,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
   private void insert(String key, ReplayItem item) {
     long inserts = bump("inserts", 1);
     int tokens = TrajectoryChecks.tokens(item.getTrajectory());
-    if (meta.get(key) != null) {
+    if (index.containsKey(key)) {
       remove(key); // a newer copy replaces the older one
     }
     SplittableRandom rnd = new SplittableRandom(config.seed() * 1_000_003L + partition * 7919L + inserts);
@@ -229,7 +254,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
     }
     long order = bump("insert-order", 1);
     entries.put(key, item);
-    meta.put(key, new EntryMeta(order, item.getPriority(), 0, item.getOrigin() == ReplayOrigin.FRESH, tokens).encode());
+    putMeta(key, new EntryMeta(order, item.getPriority(), 0, item.getOrigin() == ReplayOrigin.FRESH, tokens));
     bump("size", 1);
     bump("tokens", tokens);
     metrics.inserted();
@@ -237,30 +262,28 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
   }
 
   private void recordGauges() {
-    metrics.table(get("size"), candidates(true).size(), get("inserts"), get("samples"));
+    metrics.table(get("size"), freshEntries, get("inserts"), get("samples"));
   }
 
   private void remove(String key) {
-    byte[] m = meta.get(key);
+    EntryMeta m = index.remove(key);
     if (m == null) {
       return;
     }
+    freshEntries -= m.fresh() ? 1 : 0;
     entries.delete(key);
     meta.delete(key);
     bump("size", -1);
-    bump("tokens", -EntryMeta.decode(m).tokens());
+    bump("tokens", -m.tokens());
   }
 
   /** Candidates of the table; fresh only (true), historical only (false) or all (null). */
   private List<Candidate> candidates(Boolean fresh) {
     List<Candidate> out = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = meta.all()) {
-      while (it.hasNext()) {
-        var kv = it.next();
-        EntryMeta m = EntryMeta.decode(kv.value);
-        if (fresh == null || m.fresh() == fresh) {
-          out.add(new Candidate(kv.key, m.insertOrder(), m.priority(), m.timesSampled()));
-        }
+    for (var e : index.entrySet()) {
+      EntryMeta m = e.getValue();
+      if (fresh == null || m.fresh() == fresh) {
+        out.add(new Candidate(e.getKey(), m.insertOrder(), m.priority(), m.timesSampled()));
       }
     }
     return out;
@@ -283,7 +306,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
       for (Sampler.Pick pick : picks) {
         String key = pick.candidate().key();
         ReplayItem stored = entries.get(key);
-        EntryMeta m = EntryMeta.decode(meta.get(key));
+        EntryMeta m = index.get(key);
         EntryMeta after = m.sampled();
         items.add(ReplayItem.newBuilder(stored)
             .setOrigin(m.fresh() ? ReplayOrigin.FRESH : ReplayOrigin.HISTORICAL)
@@ -294,7 +317,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
         if (after.timesSampled() >= config.maxTimesSampled()) {
           remove(key); // reuse cap reached
         } else {
-          meta.put(key, after.encode());
+          putMeta(key, after);
         }
       }
       bump("samples", items.size());
@@ -352,12 +375,12 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
   }
 
   private long get(String counter) {
-    Long v = counters.get(counter);
-    return v == null ? 0 : v;
+    return counts.getOrDefault(counter, 0L);
   }
 
   private long bump(String counter, long delta) {
     long v = get(counter) + delta;
+    counts.put(counter, v);
     counters.put(counter, v);
     return v;
   }

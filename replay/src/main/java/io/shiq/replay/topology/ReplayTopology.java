@@ -69,15 +69,16 @@ public final class ReplayTopology {
         new AvroDeserializer<>(registry, Trajectory.class), new AvroDeserializer<>(registry, RewardEvent.class),
         new AvroDeserializer<>(registry, PriorityUpdate.class)), "fresh", "history", "rewards", "priorities");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTRIES), Serdes.String(),
-        new AvroBinarySerde<>(ReplayItem.class)), "replay-table");
+        new AvroBinarySerde<>(ReplayItem.class)).withCachingEnabled(), "replay-table");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(META), Serdes.String(),
-        Serdes.ByteArray()), "replay-table");
+        Serdes.ByteArray()).withCachingEnabled(), "replay-table");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING), Serdes.String(),
         new AvroBinarySerde<>(ReplayItem.class)), "replay-table");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EARLY_REWARDS), Serdes.String(),
         new AvroBinarySerde<>(RewardEvent.class)), "replay-table");
+    // Caching coalesces the many updates of the same counter within a commit into one changelog record.
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COUNTERS), Serdes.String(),
-        Serdes.Long()), "replay-table");
+        Serdes.Long()).withCachingEnabled(), "replay-table");
 
     AvroSerializer<ReplayBatch> batchSerializer = new AvroSerializer<>(registry);
     batchSerializer.configure(serdeConfig, false);

@@ -185,20 +185,16 @@ class ReplayTopologyTest {
 
   @Test
   void theToleranceBandLetsSamplesRunAheadByThatManyItems() throws Exception {
-    // ratio 0.5: without tolerance the first batch of 4 needs 8 inserts; a band of 4 items allows it at 4 inserts.
+    // ratio 0.5, band 4: a batch of 4 may go out when samples + 4 <= 0.5 x inserts + 4, i.e. at inserts 4, 8, 16, 24
+    // (without the band: 8, 16, 24).
     start(Map.of("replay.samples.per.insert", "0.5", "replay.samples.per.insert.tolerance", "4"));
-    for (int i = 0; i < 4; i++) {
+    int[] expectedAfter = {0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3};
+    int total = 0;
+    for (int i = 0; i < expectedAfter.length; i++) {
       fresh().pipeInput(id(i), traj(i));
+      total += batches().size();
+      assertEquals(expectedAfter[i], total, "batches after " + (i + 1) + " inserts");
     }
-    assertEquals(1, batches().size());
-    for (int i = 4; i < 8; i++) {
-      fresh().pipeInput(id(i), traj(i));
-    }
-    assertEquals(0, batches().size(), "8 inserts x 0.5 + 4 = 8 items: the second batch waits for the 12th insert");
-    for (int i = 8; i < 12; i++) {
-      fresh().pipeInput(id(i), traj(i));
-    }
-    assertEquals(1, batches().size());
   }
 
   @Test

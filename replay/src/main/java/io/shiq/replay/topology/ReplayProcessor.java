@@ -1,7 +1,6 @@
 package io.shiq.replay.topology;
 
 import io.shiq.avro.PriorityUpdate;
-import io.shiq.avro.ReplayBatch;
 import io.shiq.avro.ReplayItem;
 import io.shiq.avro.ReplayOrigin;
 import io.shiq.avro.RewardEvent;
@@ -48,8 +47,9 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
   private final AvroDeserializer<Trajectory> trajectories;
   private final AvroDeserializer<RewardEvent> rewards;
   private final AvroDeserializer<PriorityUpdate> priorities;
+  private final TrajectoryBodies bodies;
   private ProcessorContext<Object, Object> context;
-  private KeyValueStore<String, ReplayItem> entries;
+  private KeyValueStore<String, StoredTrajectory> entries;
   private KeyValueStore<String, byte[]> meta;
   private KeyValueStore<String, ReplayItem> pending;
   private KeyValueStore<String, RewardEvent> early;
@@ -64,8 +64,10 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
   private long freshEntries;
 
   ReplayProcessor(ReplayConfig config, AvroDeserializer<Trajectory> trajectories,
-                  AvroDeserializer<RewardEvent> rewards, AvroDeserializer<PriorityUpdate> priorities) {
+                  AvroDeserializer<RewardEvent> rewards, AvroDeserializer<PriorityUpdate> priorities,
+                  TrajectoryBodies bodies) {
     this.config = config;
+    this.bodies = bodies;
     this.trajectories = trajectories;
     this.rewards = rewards;
     this.priorities = priorities;
@@ -159,8 +161,10 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
       }
       early.delete(record.key());
       applyReward(item.getTrajectory(), waiting);
+      insert(record.key(), item, bodies.encode(item.getTrajectory()));
+    } else {
+      insert(record.key(), item, bodies.body(where.topic(), record.value(), t));
     }
-    insert(record.key(), item);
     emitBatches();
   }
 
@@ -176,7 +180,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
     pending.delete(key);
     applyReward(waiting.getTrajectory(), r);
     waiting.setInsertedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()));
-    insert(key, waiting);
+    insert(key, waiting, bodies.encode(waiting.getTrajectory()));
     emitBatches();
   }
 
@@ -232,7 +236,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
 
   // ---- the table --------------------------------------------------------------------------------------------
 
-  private void insert(String key, ReplayItem item) {
+  private void insert(String key, ReplayItem item, byte[] body) {
     long inserts = bump("inserts", 1);
     int tokens = TrajectoryChecks.tokens(item.getTrajectory());
     if (index.containsKey(key)) {
@@ -253,7 +257,8 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
       metrics.evicted();
     }
     long order = bump("insert-order", 1);
-    entries.put(key, item);
+    entries.put(key, new StoredTrajectory(item.getSourceTopic(), item.getSourcePartition(), item.getSourceOffset(),
+        item.getInsertedAt().toEpochMilli(), body));
     putMeta(key, new EntryMeta(order, item.getPriority(), 0, item.getOrigin() == ReplayOrigin.FRESH, tokens));
     bump("size", 1);
     bump("tokens", tokens);
@@ -302,18 +307,15 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
       SplittableRandom rnd = new SplittableRandom(config.seed() * 31L + partition * 1_000_003L + sequence);
       List<Sampler.Pick> picks = new ArrayList<>(config.sampler().pick(fresh, split[0], rnd));
       picks.addAll(config.sampler().pick(historical, split[1], rnd));
-      List<ReplayItem> items = new ArrayList<>();
+      List<RawBatch.Item> items = new ArrayList<>();
       for (Sampler.Pick pick : picks) {
         String key = pick.candidate().key();
-        ReplayItem stored = entries.get(key);
+        StoredTrajectory stored = entries.get(key);
         EntryMeta m = index.get(key);
         EntryMeta after = m.sampled();
-        items.add(ReplayItem.newBuilder(stored)
-            .setOrigin(m.fresh() ? ReplayOrigin.FRESH : ReplayOrigin.HISTORICAL)
-            .setTimesSampled(after.timesSampled())
-            .setPriority(m.priority())
-            .setImportanceWeight(pick.importanceWeight())
-            .build());
+        items.add(new RawBatch.Item(stored.body(), m.fresh() ? ReplayOrigin.FRESH : ReplayOrigin.HISTORICAL,
+            stored.sourceTopic(), stored.sourcePartition(), stored.sourceOffset(), after.timesSampled(),
+            m.priority(), pick.importanceWeight(), stored.insertedAtMs()));
         if (after.timesSampled() >= config.maxTimesSampled()) {
           remove(key); // reuse cap reached
         } else {
@@ -323,16 +325,8 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
       bump("samples", items.size());
       metrics.sampled(items.size());
       String batchId = "replay-" + config.applicationId() + "-p" + partition + "-" + sequence;
-      ReplayBatch batch = ReplayBatch.newBuilder()
-          .setBatchId(batchId)
-          .setSequence(sequence)
-          .setLearnerId(null)
-          .setCreatedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
-          .setItems(items)
-          .setPolicyVersionAtSampling(latestVersion())
-          .setTableSize(get("size"))
-          .setSampler(config.sampler().name())
-          .build();
+      RawBatch batch = new RawBatch(batchId, sequence, context.currentSystemTimeMs(), items, latestVersion(),
+          get("size"), config.sampler().name());
       context.forward(new Record<>(batchId, batch, context.currentSystemTimeMs()), ReplayTopology.BATCHES);
       recordGauges();
     }

@@ -2,7 +2,6 @@ package io.shiq.replay.topology;
 
 import io.shiq.avro.PolicyVersion;
 import io.shiq.avro.PriorityUpdate;
-import io.shiq.avro.ReplayBatch;
 import io.shiq.avro.ReplayItem;
 import io.shiq.avro.RewardEvent;
 import io.shiq.avro.Trajectory;
@@ -67,9 +66,10 @@ public final class ReplayTopology {
 
     t.addProcessor("replay-table", () -> new ReplayProcessor(config,
         new AvroDeserializer<>(registry, Trajectory.class), new AvroDeserializer<>(registry, RewardEvent.class),
-        new AvroDeserializer<>(registry, PriorityUpdate.class)), "fresh", "history", "rewards", "priorities");
+        new AvroDeserializer<>(registry, PriorityUpdate.class), new TrajectoryBodies(registry)),
+        "fresh", "history", "rewards", "priorities");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTRIES), Serdes.String(),
-        new AvroBinarySerde<>(ReplayItem.class)).withCachingEnabled(), "replay-table");
+        StoredTrajectory.serde()).withCachingEnabled(), "replay-table");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(META), Serdes.String(),
         Serdes.ByteArray()).withCachingEnabled(), "replay-table");
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING), Serdes.String(),
@@ -80,8 +80,7 @@ public final class ReplayTopology {
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COUNTERS), Serdes.String(),
         Serdes.Long()).withCachingEnabled(), "replay-table");
 
-    AvroSerializer<ReplayBatch> batchSerializer = new AvroSerializer<>(registry);
-    batchSerializer.configure(serdeConfig, false);
+    RawBatch.RawBatchSerializer batchSerializer = new RawBatch.RawBatchSerializer(registry);
     AvroSerializer<Trajectory> trajectorySerializer = new AvroSerializer<>(registry);
     trajectorySerializer.configure(serdeConfig, false);
     t.addSink(BATCHES, topics.replayBatches(), Serdes.String().serializer(), batchSerializer, "replay-table");

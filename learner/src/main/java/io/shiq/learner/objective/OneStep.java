@@ -1,6 +1,7 @@
 package io.shiq.learner.objective;
 
 import ai.djl.ndarray.NDArray;
+import io.shiq.policy.model.Llama;
 
 /**
  * The one-step rungs of the ablation ladder: loss = sum_t mask_t d_t^2, with the next-state term taken at the next
@@ -56,8 +57,7 @@ final class OneStep implements Objective {
               + "state (TokenBatch refLogProbs)");
         }
         NDArray shifted = k.batch.refLogProbs.add(logits);
-        NDArray max = shifted.max(new int[] {-1}, true).stopGradient();
-        NDArray soft = shifted.sub(max).exp().sum(new int[] {-1}, true).log().add(max).squeeze(-1);
+        NDArray soft = Llama.logSumExp(shifted);
         yield k.la.mul(beta).sub(k.rewards).sub(k.atNextState(soft).mul(gamma * beta));
       }
     };

@@ -1,6 +1,7 @@
 package io.shiq.learner.objective;
 
 import ai.djl.ndarray.NDArray;
+import io.shiq.policy.model.Llama;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
@@ -42,8 +43,7 @@ final class TokenTerms {
     this.rewards = batch.rewards(m);
     this.laRef = batch.laRef(m);
     this.lseRef = batch.lseRef(m);
-    NDArray max = logits.max(new int[] {-1}, true).stopGradient();
-    this.lse = logits.sub(max).exp().sum(new int[] {-1}, true).log().add(max).squeeze(-1);
+    this.lse = Llama.logSumExp(logits);
     this.la = logits.gather(batch.actions(m).expandDims(-1), -1).squeeze(-1);
     this.rho = la.sub(lse).sub(laRef.sub(lseRef));
     this.value = lse.sub(lseRef).mul(config.beta());

@@ -116,8 +116,7 @@ public final class ReferenceCache implements AutoCloseable {
     NDManager m = reference.manager();
     try (NDScope ignored = new NDScope()) {
       NDArray logits = model.forward(m.create(ids, new Shape(chunk.size(), width)));
-      NDArray max = logits.max(new int[] {-1}, true);
-      lse = logits.sub(max).exp().sum(new int[] {-1}, true).log().add(max).squeeze(-1).toFloatArray();
+      lse = Llama.logSumExp(logits).toFloatArray();
       la = logits.gather(m.create(next, new Shape(chunk.size(), width, 1)), -1).squeeze(-1).toFloatArray();
     }
     List<Entry> out = new ArrayList<>();

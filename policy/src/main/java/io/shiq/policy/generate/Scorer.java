@@ -59,8 +59,7 @@ public final class Scorer {
       NDArray tokens = manager.create(ids, new Shape(batch, maxLen));
       NDArray logits = model.forward(tokens).get(new NDIndex(":, :-1, :"));          // [B, T-1, V]
       NDArray next = tokens.get(new NDIndex(":, 1:")).expandDims(-1);              // [B, T-1, 1]
-      NDArray max = logits.max(new int[] {-1}, true);
-      NDArray logSumExp = logits.sub(max).exp().sum(new int[] {-1}, true).log().add(max).squeeze(-1);
+      NDArray logSumExp = Llama.logSumExp(logits);
       taken = logits.gather(next, -1).squeeze(-1).toFloatArray();
       lse = logSumExp.toFloatArray();
     }

@@ -136,6 +136,15 @@ public final class Llama {
     return table.get(flat);
   }
 
+  /**
+   * logsumexp over the last axis, [..., V] -> [...], computed as max + ln sum exp(x - max) so large logits do not
+   * overflow; the max is a constant for autograd (its gradient cancels exactly).
+   */
+  public static NDArray logSumExp(NDArray x) {
+    NDArray max = x.max(new int[] {-1}, true).stopGradient();
+    return x.sub(max).exp().sum(new int[] {-1}, true).log().add(max).squeeze(-1);
+  }
+
   /** Largest (tokens x vocabulary) one-hot built for an embedding lookup (64 M floats = 256 MB). */
   private static final long ONE_HOT_LIMIT = 1L << 26;
 

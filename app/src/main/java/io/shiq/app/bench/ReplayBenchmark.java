@@ -60,6 +60,10 @@ public final class ReplayBenchmark implements Callable<Integer> {
       + "${DEFAULT-VALUE}).")
   int streamThreads = 1;
 
+  @Option(names = "--guarantee", description = "processing.guarantee of the replay app: exactly_once_v2 or "
+      + "at_least_once (default: ${DEFAULT-VALUE}).")
+  String guarantee = "exactly_once_v2";
+
   @Override
   public Integer call() throws Exception {
     try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.ephemeral())) {
@@ -166,6 +170,7 @@ public final class ReplayBenchmark implements Callable<Integer> {
     p.put("replay.max.times.sampled", "1");
     p.put("commit.interval.ms", Integer.toString(commitIntervalMs));
     p.put("num.stream.threads", Integer.toString(streamThreads));
+    p.put("processing.guarantee", guarantee);
     int expected = n - 3 * (batch - 1); // at most batch-1 items wait in each of the 3 partitions
     Properties cp = new Properties();
     cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());

@@ -365,6 +365,16 @@ class ReplayTopologyTest {
     assertEquals(1, moved.size());
     assertEquals(id(3), moved.get(0).key);
     assertEquals("true", moved.get(0).value.getMetadata().get("shiq.reward.timeout"));
+    // A reward whose trajectory never comes is forgotten after the time-out: a later trajectory waits afresh.
+    rewards.pipeInput(id(4), RewardEvent.newBuilder().setEventId("e4").setTrajectoryId(id(4)).setReward(0.9)
+        .setSource("judge").setCreatedAt(Instant.EPOCH)
+        .build());
+    driver.advanceWallClockTime(Duration.ofSeconds(6));
+    Trajectory late = traj(4);
+    late.setReward(null);
+    late.setMetadata(Map.of("shiq.reward.pending", "true"));
+    fresh().pipeInput(id(4), late);
+    assertEquals(0, batches().size(), "the orphaned reward was dropped, so the trajectory waits");
   }
 
   @Test
@@ -386,9 +396,12 @@ class ReplayTopologyTest {
     fresh().pipeInput(id(3), mismatch);
     fresh().pipeInput(id(4), nan);
     fresh().pipeInput(id(5), traj(5));
+    driver.createInputTopic(config.topics().rewards(), new StringSerializer(),
+        ReplayTopologyTest.<RewardEvent>serializer()).pipeInput(id(6), RewardEvent.newBuilder().setEventId("bad")
+        .setTrajectoryId(id(6)).setReward(-2.0).setSource("judge").setCreatedAt(Instant.EPOCH).build());
     List<TestRecord<byte[], byte[]>> dead = driver.createOutputTopic(config.topics().deadLetters(),
         new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
-    assertEquals(5, dead.size());
+    assertEquals(6, dead.size());
     List<String> reasons = dead.stream().map(r -> new String(r.headers().lastHeader(DeadLetterRouter.HEADER_REASON)
         .value(), StandardCharsets.UTF_8)).toList();
     assertTrue(reasons.get(0).startsWith("undecodable"), reasons.get(0));
@@ -396,11 +409,13 @@ class ReplayTopologyTest {
     assertTrue(reasons.get(2).contains("negative"), reasons.get(2));
     assertTrue(reasons.get(3).contains("action-mask"), reasons.get(3));
     assertTrue(reasons.get(4).contains("NaN"), reasons.get(4));
+    assertTrue(reasons.get(5).contains("invalid reward event bad") && reasons.get(5).contains("-2.0"),
+        reasons.get(5));
     assertEquals("not avro", new String(dead.get(0).value(), StandardCharsets.UTF_8), "original bytes kept");
     assertEquals("0", new String(dead.get(0).headers().lastHeader(DeadLetterRouter.HEADER_OFFSET).value(),
         StandardCharsets.UTF_8));
     assertEquals(List.of(id(5)), ids(batches().get(0)), "the valid record after them is processed");
-    assertEquals(5.0, metric("dead-letters-total"), "dead letters are counted in the Streams metrics");
+    assertEquals(6.0, metric("dead-letters-total"), "dead letters are counted in the Streams metrics");
     assertEquals(1.0, metric("inserts-total"));
     assertEquals(1.0, metric("samples-per-insert"));
   }

@@ -119,7 +119,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
     } else if (topic.equals(config.topics().trajectoriesHistory())) {
       decode(record, where, trajectories).ifPresent(t -> onTrajectory(record, where, t, false));
     } else if (topic.equals(config.topics().rewards())) {
-      decode(record, where, rewards).ifPresent(r -> onReward(record.key(), r));
+      decode(record, where, rewards).ifPresent(r -> onReward(record, where, r));
     } else if (topic.equals(config.topics().replayPriorities())) {
       decode(record, where, priorities).ifPresent(this::onPriority);
     }
@@ -177,9 +177,13 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
     emitBatches();
   }
 
-  private void onReward(String key, RewardEvent r) {
-    if (key == null || r.getReward() < 0 || Double.isNaN(r.getReward()) || Double.isInfinite(r.getReward())) {
-      return; // validated where it matters: a reward event is only applied through applyReward
+  private void onReward(Record<String, byte[]> record, RecordMetadata where, RewardEvent r) {
+    String key = record.key();
+    double v = r.getReward();
+    if (key == null || v < 0 || Double.isNaN(v) || Double.isInfinite(v)) {
+      deadLetter(record, where, "invalid reward event " + r.getEventId() + " for " + r.getTrajectoryId() + ": "
+          + (key == null ? "no record key (the key must be the trajectory id)" : "reward " + v));
+      return;
     }
     ReplayItem waiting = pending.get(key);
     if (waiting == null) {
@@ -241,6 +245,18 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
     expired.forEach(pending::delete);
     bump("reward-timeouts", expired.size());
     metrics.rewardTimedOut(expired.size());
+    // Rewards whose trajectory never came are forgotten after the same time-out (by their creation time).
+    List<String> orphans = new ArrayList<>();
+    try (KeyValueIterator<String, RewardEvent> it = early.all()) {
+      while (it.hasNext()) {
+        var kv = it.next();
+        if (kv.value.getCreatedAt().toEpochMilli() + config.rewardTimeoutMs() <= now) {
+          orphans.add(kv.key);
+        }
+      }
+    }
+    orphans.forEach(early::delete);
+    bump("orphan-rewards", orphans.size());
     flushCounters();
   }
 

@@ -365,6 +365,8 @@ class ReplayTopologyTest {
     assertEquals(1, moved.size());
     assertEquals(id(3), moved.get(0).key);
     assertEquals("true", moved.get(0).value.getMetadata().get("shiq.reward.timeout"));
+    // The test driver feeds the history topic back in: the timed-out trajectory comes back as historical data.
+    assertEquals(List.of(id(3)), batches().stream().flatMap(b -> ids(b).stream()).toList());
     // A reward whose trajectory never comes is forgotten after the time-out: a later trajectory waits afresh.
     rewards.pipeInput(id(4), RewardEvent.newBuilder().setEventId("e4").setTrajectoryId(id(4)).setReward(0.9)
         .setSource("judge").setCreatedAt(Instant.EPOCH)
@@ -374,6 +376,9 @@ class ReplayTopologyTest {
     late.setReward(null);
     late.setMetadata(Map.of("shiq.reward.pending", "true"));
     fresh().pipeInput(id(4), late);
+    org.apache.kafka.streams.state.KeyValueStore<String, Long> counters = driver.getKeyValueStore(
+        "replay-counters");
+    assertEquals(1L, counters.get("orphan-rewards"), "orphaned reward forgotten");
     assertEquals(0, batches().size(), "the orphaned reward was dropped, so the trajectory waits");
   }
 

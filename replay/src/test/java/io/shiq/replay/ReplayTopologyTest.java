@@ -422,6 +422,7 @@ class ReplayTopologyTest {
     assertEquals(List.of(id(5)), ids(batches().get(0)), "the valid record after them is processed");
     assertEquals(6.0, metric("dead-letters-total"), "dead letters are counted in the Streams metrics");
     assertEquals(1.0, metric("inserts-total"));
+    driver.advanceWallClockTime(Duration.ofSeconds(1)); // gauges are recorded every second
     assertEquals(1.0, metric("samples-per-insert"));
   }
 }

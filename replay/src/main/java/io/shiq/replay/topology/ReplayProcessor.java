@@ -99,7 +99,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
         counts.put(kv.key, kv.value);
       }
     }
-    context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::expirePending);
+    context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, this::everySecond);
   }
 
   @Override
@@ -223,6 +223,12 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
     t.setMetadata(m);
   }
 
+  /** Every second: gauges, then pending trajectories whose reward did not come in time. */
+  private void everySecond(long now) {
+    recordGauges();
+    expirePending(now);
+  }
+
   /** Pending trajectories whose reward did not come in time: dropped, or emitted unrewarded to history. */
   private void expirePending(long now) {
     List<String> expired = new ArrayList<>();
@@ -289,7 +295,6 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
     bump("size", 1);
     bump("tokens", tokens);
     metrics.inserted();
-    recordGauges();
   }
 
   private void recordGauges() {
@@ -354,7 +359,6 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
       RawBatch batch = new RawBatch(batchId, sequence, context.currentSystemTimeMs(), items, latestVersion(),
           get("size"), config.sampler().name());
       context.forward(new Record<>(batchId, batch, context.currentSystemTimeMs()), ReplayTopology.BATCHES);
-      recordGauges();
     }
   }
 

@@ -41,8 +41,16 @@ final class ReplayMetrics {
     ratio = gauge(metrics, task, "samples-per-insert", "realised sampled items per inserted item");
   }
 
+  /** {@code <op>-rate} (per second) and {@code <op>-total} of the amounts recorded (not of the record calls). */
   private static Sensor rate(StreamsMetrics m, String task, String op) {
-    return m.addRateTotalSensor(SCOPE, task, op, Sensor.RecordingLevel.INFO);
+    Sensor s = m.addSensor(SCOPE + "." + task + "." + op, Sensor.RecordingLevel.INFO);
+    Map<String, String> tags = Map.of("task-id", task);
+    s.add(new MetricName(op + "-rate", GROUP, op + " per second", tags),
+        new org.apache.kafka.common.metrics.stats.Rate(java.util.concurrent.TimeUnit.SECONDS,
+            new org.apache.kafka.common.metrics.stats.WindowedSum()));
+    s.add(new MetricName(op + "-total", GROUP, op + " in all", tags),
+        new org.apache.kafka.common.metrics.stats.CumulativeSum());
+    return s;
   }
 
   private static Sensor gauge(StreamsMetrics m, String task, String name, String doc) {
@@ -51,32 +59,32 @@ final class ReplayMetrics {
     return s;
   }
 
-  void inserted() {
-    inserts.record();
+  /** Counter names of the staleness histogram buckets. */
+  static String stalenessCounter(long behind) {
+    int bucket = behind <= 0 ? 0 : behind == 1 ? 1 : behind <= 3 ? 2 : behind <= 7 ? 3 : 4;
+    return "behind-" + STALENESS[bucket];
   }
 
-  void sampled(int items) {
-    samples.record(items);
-  }
-
-  void evicted() {
-    evictions.record();
-  }
-
-  void deadLettered() {
-    deadLetters.record();
-  }
-
-  void rewardTimedOut(int n) {
-    if (n > 0) {
-      rewardTimeouts.record(n);
+  /**
+   * Records what happened since the last call, from the processor's counters (the rate stats average the recorded
+   * amounts over their window, so one record of the delta per second gives the same rates and totals as one record
+   * per event, without a synchronised metrics call on every record).
+   */
+  void report(java.util.function.ToLongFunction<String> delta) {
+    record(inserts, delta.applyAsLong("inserts"));
+    record(samples, delta.applyAsLong("samples"));
+    record(evictions, delta.applyAsLong("evictions"));
+    record(deadLetters, delta.applyAsLong("dead-letters"));
+    record(rewardTimeouts, delta.applyAsLong("reward-timeouts"));
+    for (int i = 0; i < STALENESS.length; i++) {
+      record(staleness[i], delta.applyAsLong("behind-" + STALENESS[i]));
     }
   }
 
-  /** A fresh trajectory arrived this many versions behind the latest announced one. */
-  void versionsBehind(long behind) {
-    int bucket = behind <= 0 ? 0 : behind == 1 ? 1 : behind <= 3 ? 2 : behind <= 7 ? 3 : 4;
-    staleness[bucket].record();
+  private static void record(Sensor s, long amount) {
+    if (amount > 0) {
+      s.record(amount);
+    }
   }
 
   void table(long size, long freshEntries, long insertsTotal, long samplesTotal) {

@@ -139,7 +139,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
     if (fresh) {
       Long latest = versions.get(t.getArm());
       if (latest != null) {
-        metrics.versionsBehind(latest - t.getPolicyVersion());
+        bump(ReplayMetrics.stalenessCounter(latest - t.getPolicyVersion()), 1);
       }
       if (latest != null && latest - t.getPolicyVersion() > config.maxStaleVersions()) {
         bump("stale", 1);
@@ -225,8 +225,21 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
 
   /** Every second: gauges, then pending trajectories whose reward did not come in time. */
   private void everySecond(long now) {
-    recordGauges();
     expirePending(now);
+    reportMetrics();
+  }
+
+  private final Map<String, Long> reported = new HashMap<>();
+
+  /** Metrics from the counters: deltas since the last report for rates and totals, current values for gauges. */
+  void reportMetrics() {
+    metrics.report(name -> {
+      long value = get(name);
+      long delta = value - reported.getOrDefault(name, 0L);
+      reported.put(name, value);
+      return delta;
+    });
+    recordGauges();
   }
 
   /** Pending trajectories whose reward did not come in time: dropped, or emitted unrewarded to history. */
@@ -250,7 +263,6 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
     }
     expired.forEach(pending::delete);
     bump("reward-timeouts", expired.size());
-    metrics.rewardTimedOut(expired.size());
     // Rewards whose trajectory never came are forgotten after the same time-out (by their creation time).
     List<String> orphans = new ArrayList<>();
     try (KeyValueIterator<String, RewardEvent> it = early.all()) {
@@ -286,7 +298,6 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
       }
       remove(victim.get().key());
       bump("evictions", 1);
-      metrics.evicted();
     }
     long order = bump("insert-order", 1);
     entries.put(key, new StoredTrajectory(item.getSourceTopic(), item.getSourcePartition(), item.getSourceOffset(),
@@ -294,7 +305,6 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
     putMeta(key, new EntryMeta(order, item.getPriority(), 0, item.getOrigin() == ReplayOrigin.FRESH, tokens));
     bump("size", 1);
     bump("tokens", tokens);
-    metrics.inserted();
   }
 
   private void recordGauges() {
@@ -354,7 +364,6 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
         }
       }
       bump("samples", items.size());
-      metrics.sampled(items.size());
       String batchId = "replay-" + config.applicationId() + "-p" + partition + "-" + sequence;
       RawBatch batch = new RawBatch(batchId, sequence, context.currentSystemTimeMs(), items, latestVersion(),
           get("size"), config.sampler().name());
@@ -395,7 +404,6 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
     byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
     context.forward(new Record<>(key, record.value(), record.timestamp(), h), ReplayTopology.DEAD_LETTERS);
     bump("dead-letters", 1);
-    metrics.deadLettered();
   }
 
   private long get(String counter) {

@@ -131,6 +131,37 @@ public final class Safetensors {
    */
   public static void write(Path file, Map<String, float[]> tensors, Map<String, long[]> shapes, DType dtype,
                            Map<String, String> metadata) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try (OutputStream out = Files.newOutputStream(tmp)) {
+      write(out, tensors, shapes, dtype, metadata);
+    }
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The safetensors bytes of {@code tensors}, in memory (weights sent over Kafka). */
+  public static byte[] toBytes(Map<String, float[]> tensors, Map<String, long[]> shapes, DType dtype,
+                               Map<String, String> metadata) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    write(out, tensors, shapes, dtype, metadata);
+    return out.toByteArray();
+  }
+
+  /** Reads every tensor of safetensors {@code bytes} ({@code name} is used in errors). */
+  public static Map<String, Tensor> read(byte[] bytes, String name) throws IOException {
+    Path tmp = Files.createTempFile("shiq-weights", ".safetensors");
+    try {
+      Files.write(tmp, bytes);
+      Map<String, Tensor> out = read(tmp);
+      return out;
+    } catch (ModelFormatException e) {
+      throw new ModelFormatException(name + ": " + e.getMessage(), e);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static void write(OutputStream target, Map<String, float[]> tensors, Map<String, long[]> shapes,
+                            DType dtype, Map<String, String> metadata) throws IOException {
     ObjectNode header = JSON.createObjectNode();
     if (metadata != null && !metadata.isEmpty()) {
       ObjectNode meta = header.putObject("__metadata__");
@@ -157,8 +188,8 @@ public final class Safetensors {
     int pad = (8 - headerBytes.length % 8) % 8; // keep data 8-byte aligned, as the reference writer does
     byte[] padded = Arrays.copyOf(headerBytes, headerBytes.length + pad);
     Arrays.fill(padded, headerBytes.length, padded.length, (byte) ' ');
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try (OutputStream out = Files.newOutputStream(tmp)) {
+    {
+      OutputStream out = target;
       ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(padded.length);
       out.write(len.array());
       out.write(padded);
@@ -175,7 +206,6 @@ public final class Safetensors {
         out.write(buf.array());
       }
     }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** IEEE 754 half to float (Java 17 has no Float.float16ToFloat). */

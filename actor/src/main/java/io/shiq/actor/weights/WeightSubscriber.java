@@ -1,0 +1,131 @@
+package io.shiq.actor.weights;
+
+import ai.djl.Device;
+import io.shiq.avro.PolicyVersion;
+import io.shiq.avro.WeightChunk;
+import io.shiq.policy.io.WeightsPayload;
+import io.shiq.policy.model.LlamaWeights;
+import io.shiq.schemas.registry.SchemaRegistryClient;
+import io.shiq.schemas.serde.AvroDeserializer;
+import io.shiq.schemas.topic.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The actor's side of weight distribution: reads {@code policy.versions} and {@code policy.weights} from the start
+ * (so a restarted actor finds the latest complete version), reassembles and verifies newer versions of its arm and
+ * hands back weights ready to swap in between generation batches. Undecodable records are skipped with a log line
+ * by the assembler's rules (a bad chunk rejects its version).
+ */
+public final class WeightSubscriber implements AutoCloseable {
+  /** Weights of a verified version. */
+  public record Loaded(PolicyVersion announcement, LlamaWeights weights) {}
+
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final AvroDeserializer<PolicyVersion> versions;
+  private final AvroDeserializer<WeightChunk> chunks;
+  private final Topics topics;
+  private final WeightAssembler assembler;
+  private final Device device;
+  private final List<TopicPartition> weightPartitions = new ArrayList<>();
+
+  public WeightSubscriber(String bootstrapServers, SchemaRegistryClient registry, Topics topics, String arm,
+                          long currentVersion, Device device) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 * 1024 * 1024));
+    this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+    this.versions = new AvroDeserializer<>(registry, PolicyVersion.class);
+    this.chunks = new AvroDeserializer<>(registry, WeightChunk.class);
+    this.topics = topics;
+    this.assembler = new WeightAssembler(arm, currentVersion);
+    this.device = device;
+    List<TopicPartition> all = new ArrayList<>();
+    for (String topic : List.of(topics.policyVersions(), topics.policyWeights())) {
+      for (PartitionInfo info : consumer.partitionsFor(topic)) {
+        TopicPartition tp = new TopicPartition(topic, info.partition());
+        all.add(tp);
+        if (topic.equals(topics.policyWeights())) {
+          weightPartitions.add(tp);
+        }
+      }
+    }
+    consumer.assign(all);
+    consumer.seekToBeginning(all);
+  }
+
+  public WeightAssembler assembler() {
+    return assembler;
+  }
+
+  /**
+   * Reads what has arrived (up to {@code timeout}) and returns the newest verified version newer than the one in
+   * use, if any. Versions whose chunks are still missing once both topics are read to their end are rejected.
+   */
+  public Optional<Loaded> poll(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Optional<WeightAssembler.Complete> newest = Optional.empty();
+    do {
+      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+        try {
+          if (r.topic().equals(topics.policyVersions())) {
+            if (r.value() != null) {
+              assembler.onAnnouncement(versions.deserialize(r.topic(), r.value()));
+            }
+          } else {
+            assembler.onChunk(chunks.deserialize(r.topic(), r.value()));
+          }
+        } catch (RuntimeException e) {
+          org.slf4j.LoggerFactory.getLogger(WeightSubscriber.class).warn("skipping {}-{}@{}: {}", r.topic(),
+              r.partition(), r.offset(), e.getMessage());
+        }
+      }
+      Optional<WeightAssembler.Complete> done = assembler.poll();
+      if (done.isPresent()) {
+        newest = done;
+      }
+      if (caughtUp()) {
+        assembler.rejectIncomplete();
+        break;
+      }
+    } while (System.nanoTime() < deadline);
+    return newest.map(c -> {
+      try {
+        return new Loaded(c.announcement(), WeightsPayload.decode(c.payload(), c.announcement().getModelConfigJson(),
+            device, c.announcement().getArm() + " v" + c.announcement().getVersion()));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  private boolean caughtUp() {
+    List<TopicPartition> all = new ArrayList<>(consumer.assignment());
+    Map<TopicPartition, Long> end = consumer.endOffsets(all);
+    for (TopicPartition tp : all) {
+      if (consumer.position(tp) < end.get(tp)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
+  }
+}

@@ -1,0 +1,120 @@
+package io.shiq.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import ai.djl.Device;
+import io.shiq.actor.env.StoryKeywordEnvironment;
+import io.shiq.actor.loop.ActorLoop;
+import io.shiq.actor.weights.WeightSubscriber;
+import io.shiq.avro.Role;
+import io.shiq.avro.Trajectory;
+import io.shiq.avro.Turn;
+import io.shiq.learner.publish.WeightPublisher;
+import io.shiq.policy.DataDirectory;
+import io.shiq.policy.PolicyModel;
+import io.shiq.policy.generate.SamplingParams;
+import io.shiq.policy.model.LlamaWeights;
+import io.shiq.schemas.serde.AvroDeserializer;
+import io.shiq.schemas.serde.AvroSerializer;
+import io.shiq.schemas.topic.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The actor's episode loop on stories260K: valid trajectories through the registry, and a weight swap between batches. */
+@ExtendWith(KafkaExtension.class)
+class ActorLoopTest {
+
+  private static Path stories() {
+    var dir = DataDirectory.find(null, "stories260k");
+    if (dir.isEmpty()) {
+      if (System.getenv("CI") != null) {
+        fail("stories260k data not found on CI");
+      }
+      assumeTrue(false, "stories260k data not found");
+    }
+    return dir.get();
+  }
+
+  @Test
+  void anActorEmitsValidTrajectoriesAndSwapsWeightsBetweenBatches(TestKafka kafka) throws Exception {
+    Topics topics = kafka.newTopics();
+    AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(kafka.registryClient());
+    serializer.configure(Map.of("schema.registry.url", kafka.registryUrl()), false);
+    try (PolicyModel model = PolicyModel.load(stories(), Device.cpu());
+         KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(kafka.producerProps(),
+             new StringSerializer(), serializer);
+         var admin = kafka.admin()) {
+      ActorLoop.Settings settings = new ActorLoop.Settings("actor-t", "main", 4, 1,
+          SamplingParams.sample(1.0, 24, Set.of(1, 2), 3), 11);
+      WeightSubscriber subscriber = new WeightSubscriber(kafka.bootstrapServers(), kafka.registryClient(), topics,
+          "main", 0, Device.cpu());
+      try (ActorLoop loop = new ActorLoop(model.weights().copy(), 0, model.tokenizer(),
+          StoryKeywordEnvironment.defaults(model.tokenizer()), settings, producer, topics, subscriber)) {
+        List<Trajectory> first = loop.runBatch();
+        try (LlamaWeights next = model.weights().copy()) {
+          new WeightPublisher(producer, admin, topics, WeightPublisher.DEFAULT_CHUNK_BYTES, 3)
+              .publish("main", 7, 700, next, "shiq", 0L);
+        }
+        List<Trajectory> second = loop.runBatch();
+        assertEquals(7, loop.version());
+        assertTrue(first.stream().allMatch(t -> t.getPolicyVersion() == 0));
+        assertTrue(second.stream().allMatch(t -> t.getPolicyVersion() == 7
+            && t.getTurns().stream().filter(x -> x.getRole() == Role.ASSISTANT).allMatch(x -> x.getPolicyVersion() == 7)));
+
+        Map<String, Trajectory> sent = new HashMap<>();
+        first.forEach(t -> sent.put(t.getTrajectoryId(), t));
+        second.forEach(t -> sent.put(t.getTrajectoryId(), t));
+        Map<String, Trajectory> received = new HashMap<>();
+        try (KafkaConsumer<String, Trajectory> consumer = new KafkaConsumer<>(kafka.consumerProps("read-"
+            + UUID.randomUUID()), new StringDeserializer(), new AvroDeserializer<>(kafka.registryClient(),
+            Trajectory.class))) {
+          consumer.subscribe(List.of(topics.trajectories()));
+          long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+          while (received.size() < sent.size() && System.nanoTime() < deadline) {
+            consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+              assertEquals(r.key(), r.value().getTrajectoryId(), "keyed by trajectory (= episode) id");
+              received.put(r.key(), r.value());
+            });
+          }
+        }
+        assertEquals(sent, received, "every episode arrives, decoded through the registry, unchanged");
+        for (Trajectory t : received.values()) {
+          assertEquals("story-keyword", t.getEnvId());
+          assertEquals("llama2c:tok512", t.getTokenizerId());
+          assertTrue(t.getDone() != t.getTruncated());
+          Turn prompt = t.getTurns().get(0);
+          Turn answer = t.getTurns().get(1);
+          assertEquals(Role.USER, prompt.getRole());
+          assertFalse(prompt.getActionMask().contains(true));
+          assertEquals(1, prompt.getTokenIds().get(0), "starts with BOS");
+          assertEquals(answer.getTokenIds().size(), answer.getActionMask().size());
+          assertEquals(answer.getTokenIds().size(), answer.getBehaviourLogProbs().size());
+          assertTrue(answer.getBehaviourLogProbs().stream().allMatch(lp -> lp <= 0f));
+          assertNotNull(answer.getReward());
+          assertTrue(answer.getReward() >= 0);
+          assertNotNull(answer.getText());
+        }
+        List<Trajectory> all = new ArrayList<>(received.values());
+        assertEquals(8, all.size());
+      }
+    }
+  }
+}

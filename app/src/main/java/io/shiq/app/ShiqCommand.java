@@ -1,5 +1,6 @@
 package io.shiq.app;
 
+import io.shiq.app.cli.ActorCommand;
 import io.shiq.app.cli.BenchCommand;
 import io.shiq.app.cli.GenerateCommand;
 import io.shiq.app.cli.KafkaCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
         NotImplementedYet.Demo.class,
         KafkaCommand.class,
         GenerateCommand.class,
-        NotImplementedYet.Actor.class,
+        ActorCommand.class,
         ReplayCommand.class,
         NotImplementedYet.Learner.class,
         BenchCommand.class,

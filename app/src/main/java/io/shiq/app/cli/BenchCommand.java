@@ -1,5 +1,6 @@
 package io.shiq.app.cli;
 
+import io.shiq.app.bench.ActorBenchmark;
 import io.shiq.app.bench.GenerateBenchmark;
 import io.shiq.app.bench.ReplayBenchmark;
 import io.shiq.app.bench.SerdeBenchmark;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
         StoriesBenchmark.class,
         ReplayBenchmark.class,
         BenchCommand.Weights.class,
-        BenchCommand.ActorBench.class,
+        ActorBenchmark.class,
     })
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec
@@ -39,15 +40,6 @@ public final class BenchCommand implements Runnable {
     @Override
     public Integer call() {
       return NotImplementedYet.refuse("bench weights", 6, "weight distribution");
-    }
-  }
-
-  @Command(name = "actor", mixinStandardHelpOptions = true,
-      description = "Trajectories and tokens per second of one actor on stories260K. Not implemented yet: issue #6.")
-  static final class ActorBench implements Callable<Integer> {
-    @Override
-    public Integer call() {
-      return NotImplementedYet.refuse("bench actor", 6, "the actor service");
     }
   }
 }

@@ -26,16 +26,6 @@ public final class NotImplementedYet {
     }
   }
 
-  @Command(name = "actor", mixinStandardHelpOptions = true,
-      description = "Run an actor: the policy in an environment, emitting trajectories to Kafka. "
-          + "Not implemented yet: issue #6.")
-  public static final class Actor implements Callable<Integer> {
-    @Override
-    public Integer call() {
-      return refuse("actor", 6, "the actor service");
-    }
-  }
-
   @Command(name = "learner", mixinStandardHelpOptions = true,
       description = "Run the learner: ShiQ updates on replay batches, new policy versions to the actors. "
           + "Not implemented yet: issue #7.")

@@ -1,0 +1,78 @@
+package io.shiq.actor.env;
+
+import io.shiq.avro.Role;
+import io.shiq.policy.tokenizer.Tokenizer;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Single-turn: the policy continues a story prompt; the reward is the share of sentiment-bearing words in its
+ * continuation that are positive, from a small lexicon: positive / (positive + negative + 1), in [0, 1) (rewards are
+ * never negative in shiq's topics).
+ */
+public final class StorySentimentEnvironment implements Environment {
+  static final Set<String> POSITIVE = Set.of("happy", "glad", "joy", "love", "loved", "fun", "smile", "smiled",
+      "laugh", "laughed", "kind", "nice", "good", "great", "best", "friend", "friends", "beautiful", "excited",
+      "proud", "brave", "safe", "warm", "thank", "thanked", "hug", "hugged", "together", "share", "shared");
+  static final Set<String> NEGATIVE = Set.of("sad", "angry", "mad", "cry", "cried", "scared", "afraid", "hurt",
+      "bad", "mean", "lost", "alone", "sorry", "upset", "broke", "broken", "fight", "fell", "sick", "dark", "cold",
+      "worried", "tired", "hate", "lonely", "ugly", "shout", "shouted", "scary", "danger");
+
+  private final Tokenizer tokenizer;
+  private final List<String> prompts;
+
+  public StorySentimentEnvironment(Tokenizer tokenizer, List<String> prompts) {
+    if (prompts.isEmpty()) {
+      throw new IllegalArgumentException("story-sentiment needs at least one prompt");
+    }
+    this.tokenizer = tokenizer;
+    this.prompts = List.copyOf(prompts);
+  }
+
+  public static StorySentimentEnvironment defaults(Tokenizer tokenizer) {
+    return new StorySentimentEnvironment(tokenizer, List.of("", "Once upon a time", "One day", "Tim was"));
+  }
+
+  @Override
+  public String id() {
+    return "story-sentiment";
+  }
+
+  /** positive / (positive + negative + 1) over the lexicon words of {@code text}. */
+  public static double score(String text) {
+    int pos = 0;
+    int neg = 0;
+    for (String w : text.toLowerCase(Locale.ROOT).split("[^a-z']+")) {
+      if (POSITIVE.contains(w)) {
+        pos++;
+      } else if (NEGATIVE.contains(w)) {
+        neg++;
+      }
+    }
+    return pos / (pos + neg + 1.0);
+  }
+
+  @Override
+  public Episode start(long seed) {
+    int which = (int) Math.floorMod(seed, (long) prompts.size());
+    String prompt = prompts.get(which);
+    int[] tokens = tokenizer.encode(prompt, true, false);
+    return new Episode() {
+      @Override
+      public String taskId() {
+        return "prompt-" + which;
+      }
+
+      @Override
+      public List<Observation> opening() {
+        return List.of(new Observation(Role.USER, tokens, prompt));
+      }
+
+      @Override
+      public Step act(int[] actionTokens, String text) {
+        return new Step(List.of(), score(text), true);
+      }
+    };
+  }
+}

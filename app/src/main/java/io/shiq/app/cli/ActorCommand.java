@@ -1,0 +1,147 @@
+package io.shiq.app.cli;
+
+import io.shiq.actor.env.Environments;
+import io.shiq.actor.loop.ActorLoop;
+import io.shiq.actor.weights.WeightSubscriber;
+import io.shiq.avro.Trajectory;
+import io.shiq.policy.PolicyModel;
+import io.shiq.policy.generate.SamplingParams;
+import io.shiq.policy.tokenizer.Llama2cTokenizer;
+import io.shiq.schemas.registry.SchemaRegistryClient;
+import io.shiq.schemas.serde.AvroSerializer;
+import io.shiq.schemas.topic.TopicAdmin;
+import io.shiq.schemas.topic.Topics;
+import java.lang.management.ManagementFactory;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code shiq actor}: the policy in an environment, trajectories to Kafka, new weights swapped in between batches. */
+@Command(name = "actor", mixinStandardHelpOptions = true,
+    description = "Run an actor: batches of episodes of an environment with the current policy of an arm, each "
+        + "episode produced as a Trajectory (token ids, action mask, behaviour log-probs, rewards, policy version) "
+        + "to the trajectories topic; newer verified weights from the learner are swapped in between batches. "
+        + "Several actors may run side by side (give each its own --actor-id).")
+public final class ActorCommand implements Callable<Integer> {
+  @Mixin
+  ModelOptions modelOptions;
+
+  @Option(names = "--env", description = "Environment: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
+      completionCandidates = EnvNames.class)
+  String env = "story-keyword";
+
+  @Option(names = "--arm", description = "A/B arm (policy line) served (default: ${DEFAULT-VALUE}).")
+  String arm = "main";
+
+  @Option(names = "--actor-id", description = "Actor id in every trajectory (default: actor-<pid>).")
+  String actorId;
+
+  @Option(names = "--bootstrap-servers", description = "Kafka (default: ${DEFAULT-VALUE}).")
+  String bootstrapServers = "localhost:9092";
+
+  @Option(names = "--schema-registry-url", description = "Schema registry (default: ${DEFAULT-VALUE}).")
+  String registryUrl = "http://localhost:8081";
+
+  @Option(names = "--topic-prefix", description = "Topic prefix (default: ${DEFAULT-VALUE}).")
+  String topicPrefix = Topics.DEFAULT_PREFIX;
+
+  @Option(names = "--episodes-per-batch", description = "Episodes generated together (default: ${DEFAULT-VALUE}).")
+  int episodesPerBatch = 32;
+
+  @Option(names = "--max-tokens", description = "Tokens per policy turn at most (default: ${DEFAULT-VALUE}).")
+  int maxTokens = 96;
+
+  @Option(names = "--max-turns", description = "Policy turns per episode at most (default: ${DEFAULT-VALUE}).")
+  int maxTurns = 1;
+
+  @Option(names = "--temperature", description = "Sampling temperature (default: ${DEFAULT-VALUE}).")
+  double temperature = 1.0;
+
+  @Option(names = "--top-p", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
+  double topP = 1.0;
+
+  @Option(names = "--seed", description = "Seed of tasks and sampling (default: ${DEFAULT-VALUE}).")
+  long seed = 1;
+
+  @Option(names = "--batches", description = "Batches to run, then exit; 0 runs until Ctrl-C (default: "
+      + "${DEFAULT-VALUE}).")
+  int batches = 0;
+
+  @Option(names = "--no-weight-updates", description = "Keep the loaded weights; do not follow the learner.")
+  boolean noWeightUpdates;
+
+  /** The environment names for --help. */
+  static final class EnvNames extends java.util.ArrayList<String> {
+    private static final long serialVersionUID = 1L;
+
+    EnvNames() {
+      super(Environments.NAMES);
+    }
+  }
+
+  @Override
+  public Integer call() {
+    Topics topics = new Topics(topicPrefix);
+    String id = actorId != null ? actorId : "actor-" + ManagementFactory.getRuntimeMXBean().getPid();
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+      TopicAdmin.ensureAll(admin, topics);
+    }
+    SchemaRegistryClient registry = new SchemaRegistryClient(registryUrl);
+    AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(registry);
+    serializer.configure(Map.of("schema.registry.url", registryUrl), false);
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
+    PolicyModel model = modelOptions.load();
+    Set<Integer> stop = new HashSet<>(model.tokenizer().eosIds());
+    if (model.tokenizer() instanceof Llama2cTokenizer) {
+      stop.add(Llama2cTokenizer.BOS);
+    }
+    ActorLoop.Settings settings = new ActorLoop.Settings(id, arm, episodesPerBatch, maxTurns,
+        new SamplingParams(temperature, 0, topP, maxTokens, stop, 0), seed);
+    WeightSubscriber weights = noWeightUpdates ? null : new WeightSubscriber(bootstrapServers, registry, topics, arm,
+        0, model.weights().device());
+    AtomicBoolean stopping = new AtomicBoolean();
+    Thread main = Thread.currentThread();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stopping.set(true);
+      try {
+        main.join(60_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "shiq-actor-shutdown"));
+    System.out.printf("actor %s: %s on %s, arm %s, model %s -> %s%n", id, env, model.weights().device(), arm,
+        model.source(), topics.trajectories());
+    try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(p, new StringSerializer(), serializer);
+         ActorLoop loop = new ActorLoop(model.weights(), 0, model.tokenizer(), Environments.create(env,
+             model.tokenizer()), settings, producer, topics, weights)) {
+      long episodes = 0;
+      long t0 = System.nanoTime();
+      for (int b = 0; (batches == 0 || b < batches) && !stopping.get(); b++) {
+        List<Trajectory> out = loop.runBatch();
+        episodes += out.size();
+        double reward = out.stream().flatMap(t -> t.getTurns().stream()).filter(t -> t.getReward() != null)
+            .mapToDouble(t -> t.getReward()).sum() / out.size();
+        System.out.printf("batch %d: %d episodes (%d in all, %.1f/s), mean reward %.3f, policy v%d%n", b + 1,
+            out.size(), episodes, episodes / ((System.nanoTime() - t0) / 1e9), reward, loop.version());
+      }
+    }
+    return 0;
+  }
+}

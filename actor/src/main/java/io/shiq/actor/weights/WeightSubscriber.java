@@ -48,6 +48,8 @@ public final class WeightSubscriber implements AutoCloseable {
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 * 1024 * 1024));
+    // New versions are rare and wanted at once: do not let an empty fetch sit for the default 500 ms.
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
     this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
     this.versions = new AvroDeserializer<>(registry, PolicyVersion.class);
     this.chunks = new AvroDeserializer<>(registry, WeightChunk.class);

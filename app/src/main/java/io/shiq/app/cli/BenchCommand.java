@@ -6,6 +6,7 @@ import io.shiq.app.bench.ReplayBenchmark;
 import io.shiq.app.bench.SerdeBenchmark;
 import io.shiq.app.bench.StoriesBenchmark;
 import io.shiq.app.bench.SyntheticBenchmark;
+import io.shiq.app.bench.WeightsBenchmark;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
         SyntheticBenchmark.class,
         StoriesBenchmark.class,
         ReplayBenchmark.class,
-        BenchCommand.Weights.class,
+        WeightsBenchmark.class,
         ActorBenchmark.class,
     })
 public final class BenchCommand implements Runnable {
@@ -32,14 +33,5 @@ public final class BenchCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(System.out);
-  }
-
-  @Command(name = "weights", mixinStandardHelpOptions = true,
-      description = "Publish-to-use time of policy weights over Kafka vs plain records. Not implemented yet: issue #6.")
-  static final class Weights implements Callable<Integer> {
-    @Override
-    public Integer call() {
-      return NotImplementedYet.refuse("bench weights", 6, "weight distribution");
-    }
   }
 }

@@ -115,6 +115,30 @@ class ActorLoopTest {
         List<Trajectory> all = new ArrayList<>(received.values());
         assertEquals(8, all.size());
       }
+      // A restarted actor (a fresh subscriber that starts from scratch) serves the latest complete version at once;
+      // two actors side by side produce distinct, complete streams.
+      ActorLoop.Settings a = new ActorLoop.Settings("actor-a", "main", 3, 1,
+          SamplingParams.sample(1.0, 16, Set.of(1, 2), 5), 21);
+      ActorLoop.Settings b = new ActorLoop.Settings("actor-b", "main", 3, 1,
+          SamplingParams.sample(1.0, 16, Set.of(1, 2), 6), 22);
+      try (ActorLoop restarted = new ActorLoop(model.weights().copy(), 0, model.tokenizer(),
+               StoryKeywordEnvironment.defaults(model.tokenizer()), a, producer, topics, new WeightSubscriber(
+               kafka.bootstrapServers(), kafka.registryClient(), topics, "main", 0, Device.cpu()));
+           ActorLoop other = new ActorLoop(model.weights().copy(), 0, model.tokenizer(),
+               StoryKeywordEnvironment.defaults(model.tokenizer()), b, producer, topics, null)) {
+        var fromA = new java.util.concurrent.CompletableFuture<List<Trajectory>>();
+        Thread t = new Thread(() -> fromA.complete(restarted.runBatch()));
+        t.start();
+        List<Trajectory> fromB = other.runBatch();
+        List<Trajectory> aOut = fromA.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(7, restarted.version(), "the restarted actor loaded the latest complete version");
+        assertTrue(aOut.stream().allMatch(x -> x.getPolicyVersion() == 7 && x.getActorId().equals("actor-a")));
+        assertTrue(fromB.stream().allMatch(x -> x.getPolicyVersion() == 0 && x.getActorId().equals("actor-b")));
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        aOut.forEach(x -> ids.add(x.getTrajectoryId()));
+        fromB.forEach(x -> ids.add(x.getTrajectoryId()));
+        assertEquals(6, ids.size(), "distinct trajectory ids across actors");
+      }
     }
   }
 }

@@ -106,6 +106,33 @@ class WeightDistributionTest {
     }
   }
 
+  @Test
+  void versionsTooBigForKafkaTravelAsAVerifiedFileUri(TestKafka kafka, @org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path shared) throws Exception {
+    Topics topics = kafka.newTopics();
+    try (KafkaProducer<String, SpecificRecord> producer = producer(kafka); Admin admin = kafka.admin();
+         LlamaWeights v20 = LlamaWeights.random(CONFIG, 20, Device.cpu());
+         LlamaWeights v21 = LlamaWeights.random(CONFIG, 21, Device.cpu());
+         WeightSubscriber sub = subscriber(kafka, topics, "main", -1)) {
+      WeightPublisher publisher = new WeightPublisher(producer, admin, topics, CHUNK, 2);
+      PolicyVersion a = publisher.publishUri("main", 20, 2000, v20, "shiq", null, shared);
+      assertEquals(WeightTransport.URI, a.getTransport());
+      WeightSubscriber.Loaded got = sub.poll(Duration.ofSeconds(20)).orElseThrow();
+      assertEquals(20, got.announcement().getVersion());
+      assertWeightsEqual(v20, got.weights());
+      got.weights().close();
+      // A file altered after the announcement is rejected; v20 stays in use.
+      PolicyVersion b = publisher.publishUri("main", 21, 2100, v21, "shiq", 20L, shared);
+      java.nio.file.Path file = java.nio.file.Path.of(java.net.URI.create(b.getUri()));
+      byte[] bytes = java.nio.file.Files.readAllBytes(file);
+      bytes[bytes.length - 1] ^= 0x01;
+      java.nio.file.Files.write(file, bytes);
+      assertTrue(sub.poll(Duration.ofSeconds(10)).isEmpty());
+      assertEquals(20, sub.assembler().current());
+      assertTrue(sub.assembler().rejected().contains(21L));
+    }
+  }
+
   /** Sends chunks and an announcement by hand: chunk {@code corrupt} gets a flipped byte, {@code missing} is left out. */
   private static void sendVersion(KafkaProducer<String, SpecificRecord> producer, Topics topics, String arm,
                                   long version, byte[] payload, int corrupt, int missing) throws Exception {

@@ -45,8 +45,13 @@ public final class WeightAssembler {
     if (!v.getArm().equals(arm) || v.getVersion() <= current || rejected.contains(v.getVersion())) {
       return;
     }
-    if (v.getTransport() != WeightTransport.KAFKA_CHUNKS || v.getChunkCount() == null || v.getChunkCount() < 1) {
-      reject(v.getVersion(), "transport " + v.getTransport() + " is not read by this subscriber");
+    if (v.getTransport() == WeightTransport.URI) {
+      if (v.getUri() == null || !v.getUri().startsWith("file:")) {
+        reject(v.getVersion(), "URI " + v.getUri() + " is not a file: URI (the only scheme read so far)");
+        return;
+      }
+    } else if (v.getChunkCount() == null || v.getChunkCount() < 1) {
+      reject(v.getVersion(), "announcement without a chunk count");
       return;
     }
     announced.put(v.getVersion(), v);
@@ -70,6 +75,23 @@ public final class WeightAssembler {
   public Optional<Complete> poll() {
     for (Long v : new ArrayList<>(announced.descendingKeySet())) {
       PolicyVersion a = announced.get(v);
+      if (a.getTransport() == WeightTransport.URI) {
+        byte[] payload;
+        try {
+          payload = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(java.net.URI.create(a.getUri())));
+        } catch (java.io.IOException | RuntimeException e) {
+          reject(v, "cannot read " + a.getUri() + ": " + e);
+          continue;
+        }
+        if (payload.length != a.getSizeBytes() || !WeightsPayload.sha256(payload).equals(a.getSha256())) {
+          reject(v, a.getUri() + " does not match the announced size and sha256");
+          continue;
+        }
+        current = v;
+        dropUpTo(v);
+        LOG.info("{} v{}: {} bytes from {} verified", arm, v, payload.length, a.getUri());
+        return Optional.of(new Complete(a, payload));
+      }
       TreeMap<Integer, byte[]> parts = chunks.get(v);
       if (parts == null || parts.size() < a.getChunkCount()) {
         continue;
@@ -99,6 +121,9 @@ public final class WeightAssembler {
   public void rejectIncomplete() {
     for (Long v : new ArrayList<>(announced.keySet())) {
       PolicyVersion a = announced.get(v);
+      if (a.getTransport() == WeightTransport.URI) {
+        continue;
+      }
       TreeMap<Integer, byte[]> parts = chunks.getOrDefault(v, new TreeMap<>());
       List<Integer> missing = new ArrayList<>();
       for (int i = 0; i < a.getChunkCount(); i++) {

@@ -112,6 +112,40 @@ public final class WeightPublisher {
     return announcement;
   }
 
+  /**
+   * Publishes a version too big for Kafka: the weights file is written under {@code sharedDir} (a filesystem every
+   * actor mounts; object stores later) and the announcement carries its {@code file:} URI, size and sha256.
+   */
+  public PolicyVersion publishUri(String arm, long version, long learnerStep, LlamaWeights weights, String objective,
+                                  Long parentVersion, java.nio.file.Path sharedDir) {
+    Long last = lastVersion.get(arm);
+    if (last != null && version <= last) {
+      throw new IllegalArgumentException("arm " + arm + ": version " + version + " is not newer than the last one "
+          + "published, " + last);
+    }
+    byte[] payload = WeightsPayload.encode(weights);
+    java.nio.file.Path dir = sharedDir.resolve(arm).resolve("v" + version);
+    java.nio.file.Path file = dir.resolve("model.safetensors");
+    try {
+      java.nio.file.Files.createDirectories(dir);
+      java.nio.file.Path tmp = dir.resolve("model.safetensors.tmp");
+      java.nio.file.Files.write(tmp, payload);
+      java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot write " + file, e);
+    }
+    PolicyVersion announcement = PolicyVersion.newBuilder().setArm(arm).setVersion(version)
+        .setLearnerStep(learnerStep).setFormat("safetensors").setModelConfigJson(WeightsPayload.configJson(
+            weights.config())).setSizeBytes(payload.length).setSha256(WeightsPayload.sha256(payload))
+        .setTransport(WeightTransport.URI).setChunkCount(null).setUri(file.toUri().toString()).setObjective(objective)
+        .setParentVersion(parentVersion).setCreatedAt(Instant.now()).build();
+    await(producer.send(new ProducerRecord<>(topics.policyVersions(), arm, announcement)), "announcement of " + arm
+        + " v" + version);
+    lastVersion.put(arm, version);
+    return announcement;
+  }
+
   private static RecordMetadata await(java.util.concurrent.Future<RecordMetadata> f, String what) {
     try {
       return f.get(60, TimeUnit.SECONDS);

@@ -70,6 +70,18 @@ class EnvironmentsTest {
   }
 
   @Test
+  void syntheticRewardIsTheEpisodeReturnOfTheTreeMdp() {
+    io.shiq.actor.env.SyntheticEnvironment env = io.shiq.actor.env.SyntheticEnvironment.defaults();
+    var mdp = env.mdp();
+    Environment.Episode e = env.start(1);
+    assertEquals(mdp.vocab(), e.opening().get(0).tokens()[0], "BOS is token K");
+    assertEquals(mdp.episodeReturn(new int[] {1, 2, 3}), e.act(new int[] {1, 2, 3}, "").reward(), 1e-12);
+    assertEquals(0.0, e.act(new int[] {1, 9, 3}, "").reward(), "a token outside the actions earns nothing");
+    assertEquals(0.0, e.act(new int[] {1}, "").reward(), "too short");
+    assertEquals("a1 a2", env.tokenizer().decode(new int[] {mdp.vocab(), 1, 2}));
+  }
+
+  @Test
   void sentimentRewardIsAShareOfPositiveWordsAndNeverNegative() {
     assertEquals(0.0, StorySentimentEnvironment.score("The cat sat."));
     assertEquals(2.0 / 4.0, StorySentimentEnvironment.score("She was happy and glad but a bit sad."), 1e-12);

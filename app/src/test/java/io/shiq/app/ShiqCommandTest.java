@@ -39,6 +39,19 @@ class ShiqCommandTest {
   void unfinishedCommandsExitNonZero() {
     CommandLine cl = ShiqCommand.commandLine();
     assertEquals(ShiqCommand.EXIT_NOT_IMPLEMENTED, cl.execute("learner"));
+    assertEquals(ShiqCommand.EXIT_NOT_IMPLEMENTED, ShiqCommand.commandLine().execute("demo"));
+  }
+
+  @Test
+  void actorConfigFilesNameUnknownOptions(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path bad = dir.resolve("actor.properties");
+    java.nio.file.Files.writeString(bad, "env=synthetic\nbogus-option=1\n");
+    StringWriter err = new StringWriter();
+    CommandLine cl = ShiqCommand.commandLine();
+    cl.setErr(new PrintWriter(err));
+    assertEquals(1, cl.execute("actor", "--config", bad.toString()));
+    assertTrue(err.toString().contains("bogus-option"), err.toString());
   }
 
   @Test

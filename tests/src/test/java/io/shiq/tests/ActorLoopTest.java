@@ -75,6 +75,13 @@ class ActorLoopTest {
         }
         List<Trajectory> second = loop.runBatch();
         assertEquals(7, loop.version());
+        try (LlamaWeights next = model.weights().copy()) {
+          new WeightPublisher(producer, admin, topics, WeightPublisher.DEFAULT_CHUNK_BYTES, 3)
+              .publish("main", 8, 800, next, "shiq", 7L);
+        }
+        List<Trajectory> third = loop.runBatch();
+        assertEquals(8, loop.version(), "v7 then v8: switched between batches");
+        assertTrue(third.stream().allMatch(t -> t.getPolicyVersion() == 8));
         assertTrue(first.stream().allMatch(t -> t.getPolicyVersion() == 0));
         assertTrue(second.stream().allMatch(t -> t.getPolicyVersion() == 7
             && t.getTurns().stream().filter(x -> x.getRole() == Role.ASSISTANT).allMatch(x -> x.getPolicyVersion() == 7)));
@@ -82,6 +89,7 @@ class ActorLoopTest {
         Map<String, Trajectory> sent = new HashMap<>();
         first.forEach(t -> sent.put(t.getTrajectoryId(), t));
         second.forEach(t -> sent.put(t.getTrajectoryId(), t));
+        third.forEach(t -> sent.put(t.getTrajectoryId(), t));
         Map<String, Trajectory> received = new HashMap<>();
         try (KafkaConsumer<String, Trajectory> consumer = new KafkaConsumer<>(kafka.consumerProps("read-"
             + UUID.randomUUID()), new StringDeserializer(), new AvroDeserializer<>(kafka.registryClient(),
@@ -113,7 +121,7 @@ class ActorLoopTest {
           assertNotNull(answer.getText());
         }
         List<Trajectory> all = new ArrayList<>(received.values());
-        assertEquals(8, all.size());
+        assertEquals(12, all.size(), "no episode lost across the two swaps");
       }
       // A restarted actor (a fresh subscriber that starts from scratch) serves the latest complete version at once;
       // two actors side by side produce distinct, complete streams.
@@ -131,8 +139,8 @@ class ActorLoopTest {
         t.start();
         List<Trajectory> fromB = other.runBatch();
         List<Trajectory> aOut = fromA.get(60, java.util.concurrent.TimeUnit.SECONDS);
-        assertEquals(7, restarted.version(), "the restarted actor loaded the latest complete version");
-        assertTrue(aOut.stream().allMatch(x -> x.getPolicyVersion() == 7 && x.getActorId().equals("actor-a")));
+        assertEquals(8, restarted.version(), "the restarted actor loaded the latest complete version");
+        assertTrue(aOut.stream().allMatch(x -> x.getPolicyVersion() == 8 && x.getActorId().equals("actor-a")));
         assertTrue(fromB.stream().allMatch(x -> x.getPolicyVersion() == 0 && x.getActorId().equals("actor-b")));
         java.util.Set<String> ids = new java.util.HashSet<>();
         aOut.forEach(x -> ids.add(x.getTrajectoryId()));

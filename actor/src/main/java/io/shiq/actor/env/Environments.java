@@ -5,7 +5,7 @@ import java.util.List;
 
 /** The built-in environments by name. */
 public final class Environments {
-  public static final List<String> NAMES = List.of("story-keyword", "story-sentiment");
+  public static final List<String> NAMES = List.of("story-keyword", "story-sentiment", "synthetic");
 
   private Environments() {}
 
@@ -13,8 +13,9 @@ public final class Environments {
     return switch (name) {
       case "story-keyword" -> StoryKeywordEnvironment.defaults(tokenizer);
       case "story-sentiment" -> StorySentimentEnvironment.defaults(tokenizer);
+      case "synthetic" -> SyntheticEnvironment.defaults();
       default -> throw new IllegalArgumentException("--env '" + name + "' unknown; built in: " + NAMES
-          + " (synthetic and BFCL tool environments are not built yet)");
+          + " (BFCL tool environments are not built yet)");
     };
   }
 }

@@ -83,6 +83,13 @@ public final class ActorCommand implements Callable<Integer> {
   @Option(names = "--no-weight-updates", description = "Keep the loaded weights; do not follow the learner.")
   boolean noWeightUpdates;
 
+  @Option(names = "--config", paramLabel = "FILE", description = "Options from a .properties or .yaml file, keyed by "
+      + "option name without dashes (env=story-sentiment, bootstrap-servers=...); the command line wins.")
+  java.nio.file.Path configFile;
+
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
   /** The environment names for --help. */
   static final class EnvNames extends java.util.ArrayList<String> {
     private static final long serialVersionUID = 1L;
@@ -92,8 +99,37 @@ public final class ActorCommand implements Callable<Integer> {
     }
   }
 
+  private ActorLoop.Settings settings(String id, Set<Integer> stop) {
+    return new ActorLoop.Settings(id, arm, episodesPerBatch, maxTurns, new SamplingParams(temperature, 0, topP,
+        maxTokens, stop, 0), seed);
+  }
+
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
+    if (configFile != null) {
+      // Re-run with the file's options first and the command line's after them, so the command line wins.
+      List<String> args = new java.util.ArrayList<>();
+      var file = io.shiq.replay.ReplayConfig.readFile(configFile);
+      for (String key : file.stringPropertyNames()) {
+        if (spec.findOption("--" + key) == null || key.equals("config")) {
+          throw new IllegalArgumentException(configFile + ": unknown option '" + key + "'");
+        }
+        args.add("--" + key + "=" + file.getProperty(key));
+      }
+      List<String> original = spec.commandLine().getParseResult().originalArgs();
+      // The parse result holds the whole command line ("actor" and anything before it included): keep what follows.
+      int start = original.indexOf(spec.name()) + 1;
+      for (int i = start; i < original.size(); i++) {
+        String a = original.get(i);
+        if (a.equals("--config")) {
+          i++;
+        } else if (!a.startsWith("--config=")) {
+          args.add(a);
+        }
+      }
+      picocli.CommandLine again = new picocli.CommandLine(new ActorCommand()).setOverwrittenOptionsAllowed(true);
+      return again.execute(args.toArray(new String[0]));
+    }
     Topics topics = new Topics(topicPrefix);
     String id = actorId != null ? actorId : "actor-" + ManagementFactory.getRuntimeMXBean().getPid();
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
@@ -107,13 +143,21 @@ public final class ActorCommand implements Callable<Integer> {
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
-    PolicyModel model = modelOptions.load();
+    PolicyModel model;
+    if (env.equals("synthetic") && modelOptions.model == null) {
+      // The token-tree MDP needs a policy over its own K + 1 tokens: a small model from scratch (seeded).
+      io.shiq.actor.env.SyntheticEnvironment syn = io.shiq.actor.env.SyntheticEnvironment.defaults();
+      io.shiq.policy.model.LlamaConfig c = io.shiq.policy.model.LlamaConfig.tiny(syn.mdp().vocab() + 1);
+      model = new PolicyModel(io.shiq.policy.model.LlamaWeights.random(c, seed, modelOptions.device()),
+          syn.tokenizer(), "random " + c);
+      maxTokens = syn.mdp().depth();
+    } else {
+      model = modelOptions.load();
+    }
     Set<Integer> stop = new HashSet<>(model.tokenizer().eosIds());
     if (model.tokenizer() instanceof Llama2cTokenizer) {
       stop.add(Llama2cTokenizer.BOS);
     }
-    ActorLoop.Settings settings = new ActorLoop.Settings(id, arm, episodesPerBatch, maxTurns,
-        new SamplingParams(temperature, 0, topP, maxTokens, stop, 0), seed);
     WeightSubscriber weights = noWeightUpdates ? null : new WeightSubscriber(bootstrapServers, registry, topics, arm,
         0, model.weights().device());
     AtomicBoolean stopping = new AtomicBoolean();
@@ -130,7 +174,7 @@ public final class ActorCommand implements Callable<Integer> {
         model.source(), topics.trajectories());
     try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(p, new StringSerializer(), serializer);
          ActorLoop loop = new ActorLoop(model.weights(), 0, model.tokenizer(), Environments.create(env,
-             model.tokenizer()), settings, producer, topics, weights)) {
+             model.tokenizer()), settings(id, stop), producer, topics, weights)) {
       long episodes = 0;
       long t0 = System.nanoTime();
       for (int b = 0; (batches == 0 || b < batches) && !stopping.get(); b++) {

@@ -13,7 +13,7 @@ public final class ModelOptions {
       description = "Model to load: a shiq checkpoint dir (shiq-model.json), a Hugging Face dir (config.json + "
           + "safetensors + tokenizer.json, Llama or Qwen2), or a llama2.c .bin (dir). Default: stories260k/ in the "
           + "data directory.")
-  Path model;
+  public Path model;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
       description = "Data directory (default: $SHIQ_DATA, then ../shared/data).")

@@ -52,6 +52,10 @@ public final class ReplayBenchmark implements Callable<Integer> {
   @Option(names = "--batch", description = "Replay batch size (default: ${DEFAULT-VALUE}).")
   int batch = 32;
 
+  @Option(names = "--rounds", description = "Measured rounds of each size; medians are reported (default: "
+      + "${DEFAULT-VALUE}).")
+  int rounds = 3;
+
   @Option(names = "--commit-interval-ms", description = "Kafka Streams commit interval of the replay app (default: "
       + "${DEFAULT-VALUE}, the replay service's own default).")
   int commitIntervalMs = 200;
@@ -69,22 +73,43 @@ public final class ReplayBenchmark implements Callable<Integer> {
     try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.ephemeral())) {
       SchemaRegistryClient registry = new SchemaRegistryClient(stack.registryUrl());
       run(stack, registry, "warm-up", 4000, 110); // JIT and client warm-up for both paths, not reported
-      double[] small = run(stack, registry, "1k", records1k, 110);
-      double[] large = run(stack, registry, "16k", records16k, 2100);
+      List<double[]> smallRuns = new ArrayList<>();
+      List<double[]> largeRuns = new ArrayList<>();
+      for (int r = 0; r < rounds; r++) {
+        smallRuns.add(run(stack, registry, "1k", records1k, 110));
+        largeRuns.add(run(stack, registry, "16k", records16k, 2100));
+      }
+      double[] small = medians(smallRuns);
+      double[] large = medians(largeRuns);
       System.out.println();
       System.out.printf("%-8s %10s %12s %16s %10s%n", "size", "records", "plain copy/s", "replay topology/s",
           "ratio");
-      System.out.printf("%-8s %10d %12.0f %16.0f %10.2f%n", "~1 KiB", records1k, small[0], small[1],
-          small[1] / small[0]);
-      System.out.printf("%-8s %10d %12.0f %16.0f %10.2f%n", "~16 KiB", records16k, large[0], large[1],
-          large[1] / large[0]);
+      System.out.printf("%-8s %10d %12.0f %16.0f %10.2f%n", "~1 KiB", records1k, small[0], small[1], small[3]);
+      System.out.printf("%-8s %10d %12.0f %16.0f %10.2f%n", "~16 KiB", records16k, large[0], large[1], large[3]);
+      System.out.printf("(medians of %d rounds; per-round ratios 1 KiB %s, 16 KiB %s)%n", rounds,
+          ratios(smallRuns), ratios(largeRuns));
       System.out.println(String.format(Locale.ROOT, "{\"bench\":\"replay\",\"plain_copy_per_s_1k\":%.0f,"
               + "\"replay_per_s_1k\":%.0f,\"ratio_vs_plain_copy_1k\":%.3f,\"plain_copy_per_s_16k\":%.0f,"
               + "\"replay_per_s_16k\":%.0f,\"ratio_vs_plain_copy_16k\":%.3f,\"record_bytes_1k\":%.0f,"
-              + "\"record_bytes_16k\":%.0f}", small[0], small[1], small[1] / small[0], large[0], large[1],
-          large[1] / large[0], small[2], large[2]));
+              + "\"record_bytes_16k\":%.0f,\"rounds\":%d}", small[0], small[1], small[3], large[0], large[1],
+          large[3], small[2], large[2], rounds));
     }
     return 0;
+  }
+
+  private static String ratios(List<double[]> runs) {
+    return runs.stream().map(x -> String.format(Locale.ROOT, "%.2f", x[1] / x[0])).toList().toString();
+  }
+
+  /** Per column: the median over rounds; the ratio column (index 3) is the median of the per-round ratios. */
+  private static double[] medians(List<double[]> runs) {
+    double[] out = new double[4];
+    for (int c = 0; c < 3; c++) {
+      final int col = c;
+      out[c] = SerdeBenchmark.median(runs.stream().mapToDouble(x -> x[col]).toArray());
+    }
+    out[3] = SerdeBenchmark.median(runs.stream().mapToDouble(x -> x[1] / x[0]).toArray());
+    return out;
   }
 
   /** {plain copy records/s, replay records/s, mean record bytes}. */

@@ -97,6 +97,11 @@ public final class Trainer implements AutoCloseable {
     return reference;
   }
 
+  /** Whether the objective trains on (y, y') pairs: batches must hold an even number of trajectories. */
+  public boolean needsPairs() {
+    return objective.needsPairs();
+  }
+
   /** Updates applied so far. */
   public long step() {
     return adam.step();
@@ -190,6 +195,14 @@ public final class Trainer implements AutoCloseable {
 
   /** Saves a checkpoint of the current step under {@code root}; returns its directory. */
   public Path save(Path root) throws IOException {
+    return save(root, Map.of());
+  }
+
+  /**
+   * Saves a checkpoint of the current step under {@code root} with the caller's {@code attachments} (file name to
+   * bytes) inside it, written before the directory becomes visible, so they are complete whenever the checkpoint is.
+   */
+  public Path save(Path root, Map<String, byte[]> attachments) throws IOException {
     Files.createDirectories(root);
     Path ref = root.resolve("reference.safetensors");
     if (!Files.exists(ref)) {
@@ -221,6 +234,13 @@ public final class Trainer implements AutoCloseable {
     meta.set("trainer", JSON.valueToTree(config));
     meta.set("model", JSON.valueToTree(policy.config()));
     meta.set("positions", JSON.valueToTree(positions));
+    for (var a : attachments.entrySet()) {
+      if (a.getKey().contains("/") || a.getKey().endsWith(".safetensors") || a.getKey().equals("trainer.json")) {
+        throw new IllegalArgumentException("attachment name '" + a.getKey() + "' is taken or not a plain file name");
+      }
+      Files.write(tmp.resolve(a.getKey()), a.getValue());
+    }
+    // trainer.json last: a step directory without it is never taken for a checkpoint.
     JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve("trainer.json").toFile(), meta);
     Path target = root.resolve(name);
     deleteRecursively(target);

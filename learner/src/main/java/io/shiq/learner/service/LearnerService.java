@@ -1,0 +1,507 @@
+package io.shiq.learner.service;
+
+import ai.djl.Device;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.shiq.avro.LearnerMetrics;
+import io.shiq.avro.PolicyVersion;
+import io.shiq.avro.PriorityUpdate;
+import io.shiq.avro.ReplayBatch;
+import io.shiq.avro.ReplayItem;
+import io.shiq.learner.objective.Objectives;
+import io.shiq.learner.objective.TrainingSequence;
+import io.shiq.learner.publish.WeightPublisher;
+import io.shiq.learner.train.StepStats;
+import io.shiq.learner.train.Trainer;
+import io.shiq.learner.train.TrainerConfig;
+import io.shiq.policy.model.LlamaWeights;
+import io.shiq.schemas.registry.SchemaRegistryClient;
+import io.shiq.schemas.serde.AvroDeserializer;
+import io.shiq.schemas.serde.AvroSerializer;
+import io.shiq.schemas.serde.DeadLetterRouter;
+import io.shiq.schemas.topic.TopicAdmin;
+import io.shiq.schemas.topic.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The learner as a service: consumes training batches from {@code replay.batches}, trains one step per batch, and
+ * sends the step's {@link LearnerMetrics} to {@code learner.metrics}, its trajectory priorities (mean |residual|) to
+ * {@code replay.priorities}, and every {@code publishEvery} steps a new policy version to the actors.
+ *
+ * <p>Exactly-once training accounting. The learner does not use consumer-group commits: the next offset of every
+ * batch partition is stored inside each checkpoint, and a starting learner seeks to the offsets of its latest one. A
+ * step's outputs wait in an outbox that is saved in the checkpoint covering the step and released after it, in one
+ * Kafka transaction (the transactional id is derived from the learner id, so a restarted learner also fences an old
+ * instance that is still alive). The order of one step is:
+ * <ol>
+ *   <li>train on the batch (in memory);</li>
+ *   <li>checkpoint: weights, optimizer, next offsets, outbox (atomic rename);</li>
+ *   <li>release the outbox in a transaction;</li>
+ *   <li>publish the policy version (on publish steps).</li>
+ * </ol>
+ * A crash before 2 loses the in-memory step: the restart trains the same batch again from the same state, and nothing
+ * of the lost step was visible. A crash after 2 resumes after the batch; on start the learner reads the last step it
+ * reported and re-sends only the outbox entries not yet committed, and publishes the version of a checkpointed publish
+ * step that was not announced. So every batch appears once, in order, in the learner's reported steps.
+ */
+public final class LearnerService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(LearnerService.class);
+
+  /** Where a test may stop the learner as if it crashed (see {@link #onFault}). */
+  public enum FaultPoint {
+    /** Trained in memory, nothing saved or sent: mid-step. */
+    AFTER_TRAIN,
+    /** Checkpoint written, outputs not released: mid-step. */
+    AFTER_CHECKPOINT,
+    /** Outputs released and version published: between steps. */
+    AFTER_STEP
+  }
+
+  /**
+   * What one step did, for progress displays.
+   *
+   * @param step           learner steps in all (this one included)
+   * @param policyVersion  latest version published by this learner
+   * @param batchId        the batch trained on
+   * @param batchSequence  the replay buffer's sequence number of that batch
+   * @param stats          the trainer's diagnostics
+   * @param waitSeconds    time spent waiting for this batch
+   * @param computeSeconds time spent training, checkpointing and sending for this step
+   * @param consumerLag    batches waiting behind this one
+   * @param versionLag     mean (current version - version that generated the trajectory) over the batch
+   */
+  public record StepReport(long step, long policyVersion, String batchId, long batchSequence, StepStats stats,
+                           double waitSeconds, double computeSeconds, long consumerLag, double versionLag) {}
+
+  private final LearnerSettings settings;
+  private final Trainer trainer;
+  private final TrajectoryConverter converter;
+  private final KafkaConsumer<byte[], byte[]> consumer;
+  private final KafkaProducer<String, SpecificRecord> outputs;
+  private final KafkaProducer<String, SpecificRecord> weightsProducer;
+  private final KafkaProducer<byte[], byte[]> deadLetterProducer;
+  private final Admin admin;
+  private final WeightPublisher publisher;
+  private final DeadLetterRouter deadLetters;
+  private final AvroDeserializer<ReplayBatch> batches;
+  private final ArrayDeque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>();
+  private final Outbox outbox = new Outbox();
+  private final LearnerMeters meters;
+  private final List<TopicPartition> partitions = new ArrayList<>();
+  private Consumer<FaultPoint> faultHook = p -> {};
+  private Consumer<StepReport> listener = r -> {};
+  private long version;
+  private long versionStep;
+  private long skippedBatches;
+  private double waitNanos;
+  private double computeNanos;
+  private boolean closed;
+
+  private LearnerService(LearnerSettings settings, Trainer trainer, Outbox restored, MeterRegistry registry) {
+    this.settings = settings;
+    this.trainer = trainer;
+    this.converter = new TrajectoryConverter(trainer.policy().config().vocabSize(),
+        trainer.policy().config().maxSeqLen());
+    this.meters = new LearnerMeters(registry == null ? new SimpleMeterRegistry() : registry, settings.learnerId());
+    Topics topics = settings.topics();
+    SchemaRegistryClient registryClient = new SchemaRegistryClient(settings.registryUrl());
+    this.batches = new AvroDeserializer<>(registryClient, ReplayBatch.class);
+    this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()));
+    TopicAdmin.ensureAll(admin, topics);
+
+    Properties c = new Properties();
+    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    // The replay buffer writes batches in transactions (exactly-once Kafka Streams): never train on aborted ones.
+    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "8");
+    c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024));
+    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+    this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+
+    AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(registryClient);
+    serializer.configure(Map.of("schema.registry.url", settings.registryUrl()), false);
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "shiq-learner-" + settings.learnerId());
+    this.outputs = new KafkaProducer<>(p, new StringSerializer(), serializer);
+    // Fences a previous instance with the same id and aborts what it left open.
+    outputs.initTransactions();
+
+    Properties w = new Properties();
+    w.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    w.put(ProducerConfig.ACKS_CONFIG, "all");
+    w.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    w.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(2 * 1024 * 1024));
+    this.weightsProducer = new KafkaProducer<>(w, new StringSerializer(), serializer);
+    this.publisher = new WeightPublisher(weightsProducer, admin, topics, WeightPublisher.DEFAULT_CHUNK_BYTES, 3);
+
+    Properties d = new Properties();
+    d.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+    d.put(ProducerConfig.ACKS_CONFIG, "all");
+    this.deadLetterProducer = new KafkaProducer<>(d, new ByteArraySerializer(), new ByteArraySerializer());
+    this.deadLetters = new DeadLetterRouter(deadLetterProducer, topics.deadLetters());
+
+    recover(restored);
+    assignBatchPartitions();
+    meters.version.set(version);
+  }
+
+  /**
+   * Opens the learner: resumes from the latest checkpoint under the settings' checkpoint directory when there is one
+   * (its trainer configuration wins over {@code config}), otherwise starts a new run from {@code initial}'s weights,
+   * which also become the frozen reference.
+   *
+   * @param registry Micrometer registry for the learner's meters (null: a private one)
+   */
+  public static LearnerService open(LearnerSettings settings, TrainerConfig config, Supplier<LlamaWeights> initial,
+                                    Device device, MeterRegistry registry) throws IOException {
+    Optional<Path> latest = Trainer.latest(settings.checkpointDir());
+    Trainer trainer;
+    Outbox restored = new Outbox();
+    if (latest.isPresent()) {
+      trainer = Trainer.resume(settings.checkpointDir(), device);
+      Path box = latest.get().resolve(Outbox.FILE);
+      if (Files.exists(box)) {
+        restored = Outbox.decode(Files.readAllBytes(box), box.toString());
+      }
+      if (!trainer.config().objective().name().equals(config.objective().name())) {
+        LOG.warn("resuming checkpoint {} trained with objective {}; the requested {} is ignored (use a new checkpoint "
+            + "directory to change objective)", latest.get(), trainer.config().objective().name(),
+            config.objective().name());
+      }
+      LOG.info("learner {}: resuming from {} (step {}, offsets {})", settings.learnerId(), latest.get(), trainer.step(),
+          trainer.positions());
+    } else {
+      if (!Objectives.NAMES.contains(config.objective().name())) {
+        throw new IllegalArgumentException("unknown objective '" + config.objective().name() + "'; known: "
+            + Objectives.NAMES);
+      }
+      trainer = new Trainer(initial.get(), config);
+      LOG.info("learner {}: new run in {} with objective {}", settings.learnerId(), settings.checkpointDir(),
+          config.objective().name());
+    }
+    try {
+      return new LearnerService(settings, trainer, restored, registry);
+    } catch (RuntimeException e) {
+      trainer.close();
+      throw e;
+    }
+  }
+
+  /** Called with every fault point the learner passes (tests throw from it to simulate a crash there). */
+  public LearnerService onFault(Consumer<FaultPoint> hook) {
+    this.faultHook = hook;
+    return this;
+  }
+
+  /** Called after every step. */
+  public LearnerService onStep(Consumer<StepReport> l) {
+    this.listener = l;
+    return this;
+  }
+
+  public Trainer trainer() {
+    return trainer;
+  }
+
+  public long step() {
+    return trainer.step();
+  }
+
+  /** Latest version this learner published (or found announced for its arm on start). */
+  public long version() {
+    return version;
+  }
+
+  public long skippedBatches() {
+    return skippedBatches;
+  }
+
+  /** Seconds spent waiting for batches since this instance started. */
+  public double waitSeconds() {
+    return waitNanos / 1e9;
+  }
+
+  /** Seconds spent training, checkpointing and publishing since this instance started. */
+  public double computeSeconds() {
+    return computeNanos / 1e9;
+  }
+
+  public boolean done() {
+    return settings.maxSteps() > 0 && trainer.step() >= settings.maxSteps();
+  }
+
+  /** Runs steps until {@code stop} says so or max steps are done. */
+  public void run(java.util.function.BooleanSupplier stop) {
+    while (!stop.getAsBoolean() && !done()) {
+      runOnce(Duration.ofMillis(500));
+    }
+  }
+
+  /**
+   * Waits up to {@code timeout} for the next batch and trains on it; returns whether a step was taken (a batch that
+   * cannot be decoded or holds no usable trajectory is skipped, logged and counted).
+   */
+  public boolean runOnce(Duration timeout) {
+    long t0 = System.nanoTime();
+    ConsumerRecord<byte[], byte[]> record = next(timeout);
+    long t1 = System.nanoTime();
+    waitNanos += t1 - t0;
+    meters.waitSeconds.increment((t1 - t0) / 1e9);
+    if (record == null) {
+      return false;
+    }
+    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+    Optional<ReplayBatch> decoded = deadLetters.decode(record, batches);
+    if (decoded.isEmpty()) {
+      skip(tp, record, "undecodable (sent to " + settings.topics().deadLetters() + ")");
+      return false;
+    }
+    ReplayBatch batch = decoded.get();
+    List<TrainingSequence> sequences = new ArrayList<>();
+    double versionLag = 0;
+    for (ReplayItem item : batch.getItems()) {
+      try {
+        sequences.add(converter.convert(item.getTrajectory()));
+        versionLag += Math.max(0, version - item.getTrajectory().getPolicyVersion());
+      } catch (IllegalArgumentException e) {
+        LOG.warn("batch {} at {}: skipping a trajectory: {}", batch.getBatchId(), DeadLetterRouter.where(record),
+            e.getMessage());
+      }
+    }
+    if (trainer.needsPairs() && sequences.size() % 2 != 0) {
+      sequences.remove(sequences.size() - 1);
+    }
+    if (sequences.isEmpty()) {
+      skip(tp, record, "batch " + batch.getBatchId() + " has no usable trajectory");
+      return false;
+    }
+    versionLag /= sequences.size();
+    StepStats stats = trainer.step(sequences);
+    trainer.positions().put(key(tp), Long.toString(record.offset() + 1));
+    faultHook.accept(FaultPoint.AFTER_TRAIN);
+
+    long step = trainer.step();
+    long lag = lag();
+    boolean publish = step % settings.publishEvery() == 0;
+    Instant now = Instant.now();
+    List<PriorityUpdate> priorities = new ArrayList<>();
+    stats.priorities().forEach((id, priority) -> priorities.add(PriorityUpdate.newBuilder().setTrajectoryId(id)
+        .setPriority(priority).setLearnerStep(step).setCreatedAt(now).build()));
+    Map<String, Double> extra = new HashMap<>();
+    extra.put("batch.sequence", (double) batch.getSequence());
+    extra.put("batch.size", (double) sequences.size());
+    extra.put("wait.seconds", (t1 - t0) / 1e9);
+    extra.put("consumer.lag", (double) lag);
+    extra.put("policy.version.lag", versionLag);
+    outbox.add(new Outbox.Entry(LearnerMetrics.newBuilder().setLearnerId(settings.learnerId())
+        .setArm(settings.arm()).setStep(step).setPolicyVersion(publish ? version + 1 : version).setCreatedAt(now)
+        .setObjective(trainer.config().objective().name()).setBatchId(batch.getBatchId()).setLoss(stats.loss())
+        .setMeanReward(stats.meanReward()).setKlToRef(stats.klToReference())
+        .setMeanAbsResidual(stats.meanAbsResidual()).setGradNorm(stats.gradNorm())
+        .setLearningRate(stats.learningRate()).setTokensPerSecond(stats.tokensPerSecond())
+        .setTrajectories(stats.trajectories()).setActionTokens(stats.actionTokens()).setExtra(extra).build(),
+        priorities));
+    if (publish || step % settings.checkpointEvery() == 0 || done()) {
+      checkpoint();
+      faultHook.accept(FaultPoint.AFTER_CHECKPOINT);
+      release();
+      if (publish) {
+        publish(step);
+      }
+    }
+    faultHook.accept(FaultPoint.AFTER_STEP);
+    long t2 = System.nanoTime();
+    computeNanos += t2 - t1;
+    meters.onStep(stats, (t2 - t1) / 1e9, lag, versionLag, version);
+    listener.accept(new StepReport(step, version, batch.getBatchId(), batch.getSequence(), stats, (t1 - t0) / 1e9,
+        (t2 - t1) / 1e9, lag, versionLag));
+    return true;
+  }
+
+  private void skip(TopicPartition tp, ConsumerRecord<byte[], byte[]> record, String why) {
+    skippedBatches++;
+    meters.skipped.increment();
+    trainer.positions().put(key(tp), Long.toString(record.offset() + 1));
+    LOG.warn("learner {}: skipping the batch at {}: {}", settings.learnerId(), DeadLetterRouter.where(record), why);
+  }
+
+  private ConsumerRecord<byte[], byte[]> next(Duration timeout) {
+    if (pending.isEmpty()) {
+      consumer.poll(timeout).forEach(pending::add);
+    }
+    return pending.pollFirst();
+  }
+
+  private long lag() {
+    long lag = pending.size();
+    for (TopicPartition tp : partitions) {
+      OptionalLong l = consumer.currentLag(tp);
+      lag += l.orElse(0);
+    }
+    return lag;
+  }
+
+  private void checkpoint() {
+    try {
+      trainer.save(settings.checkpointDir(), Map.of(Outbox.FILE, outbox.encode()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write a checkpoint under " + settings.checkpointDir(), e);
+    }
+  }
+
+  /** Sends the outbox in one transaction. */
+  private void release() {
+    if (outbox.isEmpty()) {
+      return;
+    }
+    Topics topics = settings.topics();
+    outputs.beginTransaction();
+    for (Outbox.Entry e : outbox.entries()) {
+      for (PriorityUpdate p : e.priorities()) {
+        outputs.send(new ProducerRecord<>(topics.replayPriorities(), p.getTrajectoryId(), p));
+      }
+      outputs.send(new ProducerRecord<>(topics.learnerMetrics(), settings.learnerId(), e.metrics()));
+    }
+    outputs.commitTransaction();
+    outbox.clear();
+  }
+
+  private void publish(long step) {
+    PolicyVersion v = publisher.publish(settings.arm(), version + 1, step, trainer.policy(),
+        trainer.config().objective().name(), version == 0 ? null : version);
+    version = v.getVersion();
+    versionStep = step;
+    meters.version.set(version);
+    LOG.info("learner {}: published {} v{} (step {})", settings.learnerId(), settings.arm(), version, step);
+  }
+
+  /** Re-sends what a crash left unsent and publishes a checkpointed version that was not announced. */
+  private void recover(Outbox restored) {
+    Optional<PolicyVersion> announced = KafkaTail.latestVersion(settings.bootstrapServers(), settings.registryUrl(),
+        settings.topics(), settings.arm());
+    announced.ifPresent(a -> {
+      version = a.getVersion();
+      versionStep = a.getLearnerStep();
+    });
+    if (restored.isEmpty() && trainer.step() == 0) {
+      return;
+    }
+    long reported = KafkaTail.lastReportedStep(settings.bootstrapServers(), settings.registryUrl(), settings.topics(),
+        settings.learnerId());
+    for (Outbox.Entry e : restored.entries()) {
+      if (e.metrics().getStep() > reported) {
+        outbox.add(e);
+      }
+    }
+    if (!outbox.isEmpty()) {
+      LOG.info("learner {}: releasing the outputs of {} checkpointed step(s) a crash left unsent",
+          settings.learnerId(), outbox.entries().size());
+      release();
+    }
+    long step = trainer.step();
+    if (step > 0 && step % settings.publishEvery() == 0 && versionStep < step) {
+      LOG.info("learner {}: publishing the version of checkpointed step {} that a crash left unannounced",
+          settings.learnerId(), step);
+      publish(step);
+    }
+  }
+
+  private void assignBatchPartitions() {
+    for (PartitionInfo info : consumer.partitionsFor(settings.topics().replayBatches())) {
+      partitions.add(new TopicPartition(info.topic(), info.partition()));
+    }
+    consumer.assign(partitions);
+    List<TopicPartition> unpositioned = new ArrayList<>();
+    for (TopicPartition tp : partitions) {
+      String at = trainer.positions().get(key(tp));
+      if (at != null) {
+        consumer.seek(tp, Long.parseLong(at));
+      } else {
+        unpositioned.add(tp);
+      }
+    }
+    if (unpositioned.isEmpty()) {
+      return; // (an empty list would mean "all assigned partitions" to seekToBeginning / seekToEnd)
+    }
+    if (settings.startFromLatest()) {
+      consumer.seekToEnd(unpositioned);
+    } else {
+      consumer.seekToBeginning(unpositioned);
+    }
+  }
+
+  private static String key(TopicPartition tp) {
+    return tp.topic() + "-" + tp.partition();
+  }
+
+  /** Saves a final checkpoint (releasing what is pending) and closes the clients. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      if (!outbox.isEmpty()) {
+        checkpoint();
+        release();
+      }
+    } finally {
+      closeClients(Duration.ofSeconds(10));
+      trainer.close();
+      meters.close();
+    }
+  }
+
+  /** Drops everything without saving or sending: what a crash leaves (for tests). */
+  public void abandon() {
+    closed = true;
+    closeClients(Duration.ZERO);
+    trainer.close();
+    meters.close();
+  }
+
+  private void closeClients(Duration timeout) {
+    consumer.close();
+    outputs.close(timeout);
+    weightsProducer.close(timeout);
+    deadLetterProducer.close(timeout);
+    admin.close(timeout);
+  }
+}

@@ -2,9 +2,10 @@ package io.shiq.app;
 
 import io.shiq.app.cli.ActorCommand;
 import io.shiq.app.cli.BenchCommand;
+import io.shiq.app.cli.DemoCommand;
 import io.shiq.app.cli.GenerateCommand;
 import io.shiq.app.cli.KafkaCommand;
-import io.shiq.app.cli.NotImplementedYet;
+import io.shiq.app.cli.LearnerCommand;
 import io.shiq.app.cli.ReplayCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,20 +16,17 @@ import picocli.CommandLine.Command;
     versionProvider = ShiqCommand.Version.class,
     description = "A Kafka-driven online/offline replay learner that makes LLM agents better from their own traffic and from logged sessions, with the ShiQ token-level Q-learning objective.",
     subcommands = {
-        NotImplementedYet.Demo.class,
+        DemoCommand.class,
         KafkaCommand.class,
         GenerateCommand.class,
         ActorCommand.class,
         ReplayCommand.class,
-        NotImplementedYet.Learner.class,
+        LearnerCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class,
     },
     footer = {"", "Run 'shiq COMMAND --help' for the options of one command."})
 public final class ShiqCommand implements Runnable {
-  /** Exit status of a command whose issue is not done yet. */
-  public static final int EXIT_NOT_IMPLEMENTED = 3;
-
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 

@@ -36,10 +36,39 @@ class ShiqCommandTest {
   }
 
   @Test
-  void unfinishedCommandsExitNonZero() {
+  void learnerConfigFilesNameUnknownOptions(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path bad = dir.resolve("learner.yaml");
+    java.nio.file.Files.writeString(bad, "objective: dro\npublish-evry: 3\n");
+    StringWriter err = new StringWriter();
     CommandLine cl = ShiqCommand.commandLine();
-    assertEquals(ShiqCommand.EXIT_NOT_IMPLEMENTED, cl.execute("learner"));
-    assertEquals(ShiqCommand.EXIT_NOT_IMPLEMENTED, ShiqCommand.commandLine().execute("demo"));
+    cl.setErr(new PrintWriter(err));
+    assertEquals(1, cl.execute("learner", "--config", bad.toString()));
+    assertTrue(err.toString().contains("publish-evry"), err.toString());
+  }
+
+  @Test
+  void demoAndLearnerHelpExplainTheirOptions() {
+    for (String[] c : new String[][] {
+        {"demo", "--minutes", "--env", "--objective", "--actors", "--seed", "--data-dir", "--out", "--fresh"},
+        {"learner", "--config", "--objective", "--publish-every", "--checkpoint-dir", "--metrics-port", "--device"}}) {
+      StringWriter out = new StringWriter();
+      CommandLine cl = ShiqCommand.commandLine();
+      cl.setOut(new PrintWriter(out));
+      assertEquals(0, cl.execute(c[0], "--help"));
+      for (int i = 1; i < c.length; i++) {
+        assertTrue(out.toString().contains(c[i]), c[0] + ": " + c[i] + " missing from help");
+      }
+    }
+  }
+
+  @Test
+  void demoRejectsANonPositiveDuration() {
+    StringWriter err = new StringWriter();
+    CommandLine cl = ShiqCommand.commandLine();
+    cl.setErr(new PrintWriter(err));
+    assertEquals(1, cl.execute("demo", "--minutes", "0"));
+    assertTrue(err.toString().contains("--minutes"), err.toString());
   }
 
   @Test

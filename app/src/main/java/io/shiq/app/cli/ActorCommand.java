@@ -3,6 +3,8 @@ package io.shiq.app.cli;
 import io.shiq.actor.env.Environments;
 import io.shiq.actor.loop.ActorLoop;
 import io.shiq.actor.weights.WeightSubscriber;
+import io.shiq.app.metrics.ActorMeters;
+import io.shiq.app.metrics.MetricsEndpoint;
 import io.shiq.avro.Trajectory;
 import io.shiq.policy.PolicyModel;
 import io.shiq.policy.generate.SamplingParams;
@@ -83,6 +85,10 @@ public final class ActorCommand implements Callable<Integer> {
   @Option(names = "--no-weight-updates", description = "Keep the loaded weights; do not follow the learner.")
   boolean noWeightUpdates;
 
+  @Option(names = "--metrics-port", description = "Serve Prometheus metrics on http://localhost:PORT/metrics (0: a free "
+      + "port; -1: off; default: ${DEFAULT-VALUE}).")
+  int metricsPort = -1;
+
   @Option(names = "--config", paramLabel = "FILE", description = "Options from a .properties or .yaml file, keyed by "
       + "option name without dashes (env=story-sentiment, bootstrap-servers=...); the command line wins.")
   java.nio.file.Path configFile;
@@ -107,28 +113,7 @@ public final class ActorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws java.io.IOException {
     if (configFile != null) {
-      // Re-run with the file's options first and the command line's after them, so the command line wins.
-      List<String> args = new java.util.ArrayList<>();
-      var file = io.shiq.replay.ReplayConfig.readFile(configFile);
-      for (String key : file.stringPropertyNames()) {
-        if (spec.findOption("--" + key) == null || key.equals("config")) {
-          throw new IllegalArgumentException(configFile + ": unknown option '" + key + "'");
-        }
-        args.add("--" + key + "=" + file.getProperty(key));
-      }
-      List<String> original = spec.commandLine().getParseResult().originalArgs();
-      // The parse result holds the whole command line ("actor" and anything before it included): keep what follows.
-      int start = original.indexOf(spec.name()) + 1;
-      for (int i = start; i < original.size(); i++) {
-        String a = original.get(i);
-        if (a.equals("--config")) {
-          i++;
-        } else if (!a.startsWith("--config=")) {
-          args.add(a);
-        }
-      }
-      picocli.CommandLine again = new picocli.CommandLine(new ActorCommand()).setOverwrittenOptionsAllowed(true);
-      return again.execute(args.toArray(new String[0]));
+      return ConfigFiles.rerun(spec, configFile, new ActorCommand());
     }
     Topics topics = new Topics(topicPrefix);
     String id = actorId != null ? actorId : "actor-" + ManagementFactory.getRuntimeMXBean().getPid();
@@ -143,16 +128,9 @@ public final class ActorCommand implements Callable<Integer> {
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
-    PolicyModel model;
-    if (env.equals("synthetic") && modelOptions.model == null) {
-      // The token-tree MDP needs a policy over its own K + 1 tokens: a small model from scratch (seeded).
-      io.shiq.actor.env.SyntheticEnvironment syn = io.shiq.actor.env.SyntheticEnvironment.defaults();
-      io.shiq.policy.model.LlamaConfig c = io.shiq.policy.model.LlamaConfig.tiny(syn.mdp().vocab() + 1);
-      model = new PolicyModel(io.shiq.policy.model.LlamaWeights.random(c, seed, modelOptions.device()),
-          syn.tokenizer(), "random " + c);
-      maxTokens = syn.mdp().depth();
-    } else {
-      model = modelOptions.load();
+    PolicyModel model = PolicySource.load(env, modelOptions);
+    if (env.equals("synthetic")) {
+      maxTokens = io.shiq.actor.env.SyntheticEnvironment.defaults().mdp().depth();
     }
     Set<Integer> stop = new HashSet<>(model.tokenizer().eosIds());
     if (model.tokenizer() instanceof Llama2cTokenizer) {
@@ -172,16 +150,22 @@ public final class ActorCommand implements Callable<Integer> {
     }, "shiq-actor-shutdown"));
     System.out.printf("actor %s: %s on %s, arm %s, model %s -> %s%n", id, env, model.weights().device(), arm,
         model.source(), topics.trajectories());
-    try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(p, new StringSerializer(), serializer);
+    try (MetricsEndpoint metrics = metricsPort < 0 ? MetricsEndpoint.disabled()
+            : MetricsEndpoint.start(metricsPort);
+         KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(p, new StringSerializer(), serializer);
          ActorLoop loop = new ActorLoop(model.weights(), 0, model.tokenizer(), Environments.create(env,
              model.tokenizer()), settings(id, stop), producer, topics, weights)) {
+      ActorMeters meters = new ActorMeters(metrics.registry(), id);
+      if (metrics.url() != null) {
+        System.out.println("metrics: " + metrics.url());
+      }
       long episodes = 0;
       long t0 = System.nanoTime();
       for (int b = 0; (batches == 0 || b < batches) && !stopping.get(); b++) {
         List<Trajectory> out = loop.runBatch();
         episodes += out.size();
-        double reward = out.stream().flatMap(t -> t.getTurns().stream()).filter(t -> t.getReward() != null)
-            .mapToDouble(t -> t.getReward()).sum() / out.size();
+        meters.onBatch(out, loop.version());
+        double reward = out.stream().mapToDouble(ActorMeters::reward).sum() / out.size();
         System.out.printf("batch %d: %d episodes (%d in all, %.1f/s), mean reward %.3f, policy v%d%n", b + 1,
             out.size(), episodes, episodes / ((System.nanoTime() - t0) / 1e9), reward, loop.version());
       }

@@ -1,5 +1,7 @@
 package io.shiq.app.cli;
 
+import io.shiq.app.metrics.MetricsEndpoint;
+import io.shiq.app.metrics.ReplayMeters;
 import io.shiq.replay.ReplayConfig;
 import io.shiq.replay.ReplayService;
 import java.io.IOException;
@@ -36,6 +38,10 @@ public final class ReplayCommand implements Callable<Integer> {
       + "--set replay.sampler=prioritized.")
   Map<String, String> overrides = Map.of();
 
+  @Option(names = "--metrics-port", description = "Serve Prometheus metrics on http://localhost:PORT/metrics (0: a free "
+      + "port; -1: off; default: ${DEFAULT-VALUE}).")
+  int metricsPort = -1;
+
   @Option(names = "--list-options", description = "Print every replay option with its default and meaning, then exit.")
   boolean listOptions;
 
@@ -61,9 +67,15 @@ public final class ReplayCommand implements Callable<Integer> {
     overrides.forEach(p::put);
     ReplayConfig config = ReplayConfig.from(p);
     ReplayService service = ReplayService.start(config);
+    MetricsEndpoint metrics = metricsPort < 0 ? MetricsEndpoint.disabled() : MetricsEndpoint.start(metricsPort);
+    ReplayMeters.bind(metrics.registry(), service);
+    if (metrics.url() != null) {
+      System.out.println("metrics: " + metrics.url());
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       service.close(Duration.ofSeconds(30));
+      metrics.close();
       stopped.countDown();
     }, "shiq-replay-shutdown"));
     System.out.printf("replay buffer '%s' on %s: %s -> %s (sampler %s, remover %s, batch %d); Ctrl-C to stop%n",

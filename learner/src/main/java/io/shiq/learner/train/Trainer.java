@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -122,6 +123,9 @@ public final class Trainer implements AutoCloseable {
           + batch.size() + " trajectories");
     }
     long t0 = System.nanoTime();
+    // PyTorch's grad mode is per thread and on by default in a new one; DJL's gradient collector restores the mode it
+    // found, so a trainer on its own thread would leave it on and AdamW's in-place updates of leaf parameters fail.
+    JniUtils.setGradMode(false);
     List<ReferenceCache.Entry> refs = reference.get(batch);
     boolean perToken = config.objective().normalization() == ObjectiveConfig.Normalization.PER_TOKEN;
     boolean drop = config.objective().truncation() == ObjectiveConfig.Truncation.DROP;

@@ -1,0 +1,265 @@
+package io.shiq.app.cli;
+
+import io.shiq.app.demo.DemoRecorder;
+import io.shiq.app.demo.DemoReport;
+import io.shiq.app.demo.DemoRun;
+import io.shiq.app.metrics.MetricsEndpoint;
+import io.shiq.policy.DataDirectory;
+import io.shiq.policy.PolicyModel;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code shiq demo}: the whole online loop in one JVM, with a live display and a report at the end. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = {"Run the online loop in one JVM: the embedded Kafka broker and schema registry, the replay "
+        + "buffer, the learner and several actor threads, for --minutes; then write runs/<timestamp>/ with "
+        + "metrics.csv, reward.png, kl.png and report.html, and print a JSON summary as the last line.",
+        "Uses stories260K from the data directory with the story-keyword reward (count of \"happy\") when found, "
+            + "the synthetic token-tree environment otherwise. State (topics, replay stores, checkpoints) is kept "
+            + "in <out>/state: a second run resumes from it unless --fresh. Ctrl-C stops cleanly and still writes "
+            + "the report."})
+public final class DemoCommand implements Callable<Integer> {
+  @Mixin
+  ModelOptions modelOptions;
+
+  @Mixin
+  LearnerOptions learnerOptions;
+
+  @Option(names = "--minutes", description = "How long to run (default: ${DEFAULT-VALUE}).")
+  double minutes = 4;
+
+  @Option(names = "--env", description = "Environment: story-keyword, story-sentiment or synthetic (default: "
+      + "story-keyword when stories260K is in the data directory, synthetic otherwise).")
+  String env;
+
+  @Option(names = "--actors", description = "Actor threads (default: ${DEFAULT-VALUE}).")
+  int actors = 2;
+
+  @Option(names = "--episodes-per-batch", description = "Episodes each actor generates together (default: "
+      + "${DEFAULT-VALUE}).")
+  int episodesPerBatch = 16;
+
+  @Option(names = "--max-tokens", description = "Tokens per story at most (story environments; default: "
+      + "${DEFAULT-VALUE}).")
+  int maxTokens = 64;
+
+  @Option(names = "--temperature", description = "Actors' sampling temperature (default: ${DEFAULT-VALUE}).")
+  double temperature = 1.0;
+
+  @Option(names = "--max-learner-lag", description = "Actors pause while more batches than this wait for the "
+      + "learner (default: ${DEFAULT-VALUE}).")
+  int maxLearnerLag = 2;
+
+  @Option(names = "--seed", description = "Seeds tasks, sampling, the replay buffer and the trainer (default: "
+      + "${DEFAULT-VALUE}).")
+  long seed = 1;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Where runs/<timestamp>/ reports and the state go "
+      + "(default: ${DEFAULT-VALUE}).")
+  Path out = Path.of("runs");
+
+  @Option(names = "--fresh", description = "Start over: delete <out>/state (topics, replay stores, checkpoints).")
+  boolean fresh;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Replay-buffer option over the demo's defaults "
+      + "(repeatable), e.g. --set replay.sampler=prioritized; see 'shiq replay --list-options'.")
+  Map<String, String> replay = new LinkedHashMap<>();
+
+  @Option(names = "--metrics-port", description = "Serve Prometheus metrics of the learner, replay buffer and actors "
+      + "on http://localhost:PORT/metrics (0: a free port; -1: off; default: ${DEFAULT-VALUE}).")
+  int metricsPort = -1;
+
+  @Option(names = "--progress", description = "Live display: bar (a progress bar), lines (a line every 10 s, for "
+      + "logs), or auto: bar on a terminal, lines otherwise (default: ${DEFAULT-VALUE}).")
+  String progress = "auto";
+
+  @Option(names = "--verbose", description = "Keep shiq's INFO log lines (they interleave with the bar).")
+  boolean verbose;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!(minutes > 0)) {
+      throw new IllegalArgumentException("--minutes must be > 0, got " + minutes);
+    }
+    String chosenEnv = env;
+    String why = "";
+    if (chosenEnv == null) {
+      boolean stories = modelOptions.model != null || DataDirectory.find(modelOptions.dataDir, "stories260k")
+          .isPresent();
+      chosenEnv = stories ? "story-keyword" : "synthetic";
+      why = stories ? "" : " (stories260k/ not found in a data directory: --data-dir, $SHIQ_DATA or ../shared/data; "
+          + "using the synthetic environment)";
+    }
+    int tokens = chosenEnv.equals("synthetic") ? io.shiq.actor.env.SyntheticEnvironment.defaults().mdp().depth()
+        : maxTokens;
+    Path state = out.resolve("state");
+    if (fresh) {
+      deleteRecursively(state);
+    }
+    boolean resuming = Files.isDirectory(state.resolve("learner"));
+    Path runDir = out.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    if (!verbose) {
+      Configurator.setLevel("io.shiq", Level.WARN);
+    }
+    PolicyModel model = PolicySource.load(chosenEnv, modelOptions);
+    System.out.printf("shiq demo: %s%s, policy %s on %s, objective %s, %d actor(s), %.1f min%s%n", chosenEnv, why,
+        model.source(), model.weights().device(), learnerOptions.objective, actors, minutes,
+        resuming ? ", resuming from " + state : "");
+
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("env", chosenEnv);
+    config.put("model", model.source());
+    config.put("objective", learnerOptions.objective);
+    config.put("beta", learnerOptions.beta);
+    config.put("gamma", learnerOptions.gamma);
+    config.put("lr", learnerOptions.lr);
+    config.put("micro_batch", learnerOptions.microBatch);
+    config.put("publish_every", learnerOptions.publishEvery);
+    config.put("checkpoint_every", learnerOptions.checkpointEvery);
+    config.put("actors", actors);
+    config.put("episodes_per_batch", episodesPerBatch);
+    config.put("max_tokens", tokens);
+    config.put("temperature", temperature);
+    config.put("max_learner_lag", maxLearnerLag);
+    config.put("seed", seed);
+    config.put("minutes", minutes);
+    config.put("replay_overrides", replay);
+    config.put("state", state.toAbsolutePath().toString());
+
+    DemoRecorder recorder = new DemoRecorder();
+    DemoRun.Settings settings = new DemoRun.Settings(state, chosenEnv, learnerOptions.trainerConfig(seed), actors,
+        episodesPerBatch, tokens, temperature, seed, learnerOptions.publishEvery, learnerOptions.checkpointEvery,
+        maxLearnerLag, replay);
+    Thread main = Thread.currentThread();
+    try (MetricsEndpoint metrics = metricsPort < 0 ? MetricsEndpoint.disabled() : MetricsEndpoint.start(metricsPort);
+         model) {
+      DemoRun run = new DemoRun(settings, model, recorder, metrics.registry());
+      Thread hook = new Thread(() -> {
+        run.requestStop();
+        try {
+          main.join(180_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "shiq-demo-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      double seconds;
+      try {
+        run.start();
+        config.put("resumed_from_step", run.resumedFromStep());
+        if (metrics.url() != null) {
+          System.out.println("metrics: " + metrics.url());
+        }
+        seconds = display(run, recorder);
+      } finally {
+        run.close();
+      }
+      if (run.failure() != null) {
+        System.err.println("shiq demo: " + run.failure().getMessage() + " (writing the report of what ran)");
+      }
+      DemoReport.Summary s = DemoReport.write(runDir, recorder, run.learner(), seconds, config);
+      System.out.printf(Locale.ROOT, "%nran %.1f s: %d learner steps (from step %d), policy v%d, %d episodes "
+              + "(%.1f/s); mean reward first 20%% %.4f -> last 20%% %.4f; KL %.4f; learner %.0f tokens/s, waiting "
+              + "for data %.0f%% of the time%nreport: %s%n", s.seconds(), s.learnerSteps(), run.resumedFromStep(),
+          s.policyVersions(), s.episodes(), s.trajectoriesPerSecond(), s.rewardFirst(), s.rewardLast(), s.klLast(),
+          s.learnerTokensPerSecond(), 100 * s.waitShare(), runDir.resolve("report.html"));
+      System.out.println(String.format(Locale.ROOT, "{\"demo\":\"%s\",\"env\":\"%s\",\"objective\":\"%s\","
+              + "\"reward_first\":%s,\"reward_last\":%s,\"kl_last\":%s,\"learner_steps\":%d,\"policy_versions\":%d,"
+              + "\"resumed_from_step\":%d,\"episodes\":%d,\"seconds\":%.1f,\"trajectories_per_s\":%.2f,"
+              + "\"learner_tokens_per_s\":%.0f,\"learner_wait_share\":%.3f,\"report\":\"%s\"}",
+          run.failure() == null ? "done" : "failed", chosenEnv, learnerOptions.objective, num(s.rewardFirst()),
+          num(s.rewardLast()), num(s.klLast()), s.learnerSteps(), s.policyVersions(), run.resumedFromStep(),
+          s.episodes(), s.seconds(), s.trajectoriesPerSecond(), s.learnerTokensPerSecond(), s.waitShare(),
+          runDir.resolve("report.html").toString().replace("\\", "/")));
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the hook is running and waits for us.
+      }
+      return run.failure() == null ? 0 : 1;
+    }
+  }
+
+  private static String num(double v) {
+    return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "null";
+  }
+
+  /** Shows progress until the time is up or something stops the run; returns the seconds run. */
+  private double display(DemoRun run, DemoRecorder recorder) throws InterruptedException {
+    long total = Math.round(minutes * 60);
+    boolean bar = progress.equals("bar") || (progress.equals("auto") && System.console() != null);
+    if (!bar && !progress.equals("lines") && !progress.equals("auto")) {
+      throw new IllegalArgumentException("--progress must be auto, bar or lines, got '" + progress + "'");
+    }
+    double lastLine = 0;
+    ProgressBar pb = bar ? new ProgressBarBuilder().setTaskName("demo").setInitialMax(total).setUnit(" s", 1)
+        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(500).showSpeed().build() : null;
+    try {
+      while (!run.stopping() && recorder.seconds() < total) {
+        Thread.sleep(250);
+        double now = recorder.seconds();
+        String status = status(run, recorder, now);
+        if (pb != null) {
+          pb.stepTo(Math.min(total, (long) now));
+          pb.setExtraMessage(status);
+        } else if (now - lastLine >= 10) {
+          lastLine = now;
+          System.out.printf(Locale.ROOT, "[%4.0f/%d s] %s%n", now, total, status);
+        }
+      }
+    } finally {
+      if (pb != null) {
+        pb.close();
+      }
+    }
+    return recorder.seconds();
+  }
+
+  private static String status(DemoRun run, DemoRecorder recorder, double now) {
+    var steps = recorder.steps();
+    var last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
+    double reward = recorder.recentReward();
+    return String.format(Locale.ROOT, "step %d v%d reward %s KL %s traj/s %.1f lag %d",
+        run.learner() == null ? 0 : run.learner().step(), run.learner() == null ? 0 : run.learner().version(),
+        Double.isNaN(reward) ? "-" : String.format(Locale.ROOT, "%.3f", reward),
+        last == null ? "-" : String.format(Locale.ROOT, "%.4f", last.report().stats().klToReference()),
+        recorder.trajectoriesPerSecond(now), recorder.learnerLag());
+  }
+
+  private static void deleteRecursively(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+        Files.delete(dir);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}

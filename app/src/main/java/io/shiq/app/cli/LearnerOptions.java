@@ -1,0 +1,42 @@
+package io.shiq.app.cli;
+
+import io.shiq.learner.objective.ObjectiveConfig;
+import io.shiq.learner.train.OptimizerConfig;
+import io.shiq.learner.train.TrainerConfig;
+import picocli.CommandLine.Option;
+
+/** Training options shared by {@code shiq learner} and {@code shiq demo}. */
+public final class LearnerOptions {
+  @Option(names = "--objective", description = "Training objective: shiq, naive, shifted-sampling, shifted-init, dpo, "
+      + "dro, copg (default: ${DEFAULT-VALUE}).")
+  public String objective = "shiq";
+
+  @Option(names = "--beta", description = "KL-regularisation strength of the objective (default: ${DEFAULT-VALUE}).")
+  public double beta = 0.5;
+
+  @Option(names = "--gamma", description = "Discount over action tokens (default: ${DEFAULT-VALUE}).")
+  public double gamma = 1.0;
+
+  @Option(names = "--lr", description = "Peak AdamW learning rate (default: ${DEFAULT-VALUE}).")
+  public double lr = 1e-4;
+
+  @Option(names = "--warmup-steps", description = "Linear learning-rate warm-up (default: ${DEFAULT-VALUE}).")
+  public int warmupSteps = 5;
+
+  @Option(names = "--micro-batch", description = "Trajectories per forward/backward pass; gradients accumulate over "
+      + "a batch's micro-batches (default: ${DEFAULT-VALUE}).")
+  public int microBatch = 16;
+
+  @Option(names = "--publish-every", description = "Publish a new policy version every N steps (default: "
+      + "${DEFAULT-VALUE}).")
+  public int publishEvery = 4;
+
+  @Option(names = "--checkpoint-every", description = "Checkpoint every N steps; outputs of a step are released once "
+      + "a checkpoint covers it (default: ${DEFAULT-VALUE}).")
+  public int checkpointEvery = 1;
+
+  public TrainerConfig trainerConfig(long seed) {
+    return new TrainerConfig(ObjectiveConfig.of(objective, beta, gamma),
+        OptimizerConfig.adamW(lr).withSchedule(warmupSteps, 0, lr), microBatch, seed, 100_000);
+  }
+}

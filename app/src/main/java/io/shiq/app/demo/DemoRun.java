@@ -1,0 +1,267 @@
+package io.shiq.app.demo;
+
+import ai.djl.Device;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.shiq.actor.env.Environment;
+import io.shiq.actor.env.Environments;
+import io.shiq.actor.loop.ActorLoop;
+import io.shiq.actor.weights.WeightSubscriber;
+import io.shiq.app.embedded.EmbeddedStack;
+import io.shiq.app.metrics.ActorMeters;
+import io.shiq.app.metrics.ReplayMeters;
+import io.shiq.avro.Trajectory;
+import io.shiq.learner.service.LearnerService;
+import io.shiq.learner.service.LearnerSettings;
+import io.shiq.learner.train.TrainerConfig;
+import io.shiq.policy.PolicyModel;
+import io.shiq.policy.generate.SamplingParams;
+import io.shiq.policy.tokenizer.Llama2cTokenizer;
+import io.shiq.replay.ReplayConfig;
+import io.shiq.replay.ReplayService;
+import io.shiq.schemas.registry.SchemaRegistryClient;
+import io.shiq.schemas.serde.AvroSerializer;
+import io.shiq.schemas.topic.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole online loop in one JVM: the embedded KRaft broker and schema registry, the replay buffer (Kafka Streams),
+ * the learner and several actor threads, all talking through the same topics as separate processes would. State
+ * (broker log, replay stores, learner checkpoints) lives under one directory, so a second run resumes where the first
+ * stopped.
+ *
+ * <p>Back-pressure: the replay buffer emits a batch per {@code batch size / samples-per-insert} new trajectories, so
+ * actors faster than the learner would pile up batches that grow staler while they wait. Actors therefore pause while
+ * more than {@code maxLearnerLag} batches wait for the learner.
+ */
+public final class DemoRun implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
+
+  /**
+   * @param stateDir          broker data, replay stores and checkpoints (kept between runs)
+   * @param env               environment name
+   * @param trainer           trainer configuration of a new run
+   * @param actors            actor threads
+   * @param episodesPerBatch  episodes each actor generates together
+   * @param maxTokens         tokens per policy turn at most
+   * @param temperature       actors' sampling temperature
+   * @param seed              seeds tasks, sampling and the replay buffer
+   * @param publishEvery      a new policy version every this many learner steps
+   * @param checkpointEvery   a checkpoint every this many learner steps
+   * @param maxLearnerLag     actors pause while more batches than this wait for the learner
+   * @param replay            replay options (ReplayConfig keys) over the demo's defaults
+   */
+  public record Settings(Path stateDir, String env, TrainerConfig trainer, int actors, int episodesPerBatch,
+                         int maxTokens, double temperature, long seed, int publishEvery, int checkpointEvery,
+                         int maxLearnerLag, Map<String, String> replay) {
+    public Settings {
+      if (actors < 1) {
+        throw new IllegalArgumentException("--actors must be >= 1, got " + actors);
+      }
+      if (episodesPerBatch < 1 || maxTokens < 1) {
+        throw new IllegalArgumentException("episodes per batch and max tokens must be >= 1");
+      }
+    }
+  }
+
+  private final Settings settings;
+  private final PolicyModel model;
+  private final DemoRecorder recorder;
+  private final MeterRegistry registry;
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final List<Thread> actorThreads = new ArrayList<>();
+  private EmbeddedStack stack;
+  private ReplayService replay;
+  private LearnerService learner;
+  private Thread learnerThread;
+  private KafkaProducer<String, SpecificRecord> producer;
+  private long resumedFromStep;
+  private boolean closed;
+
+  public DemoRun(Settings settings, PolicyModel model, DemoRecorder recorder, MeterRegistry registry) {
+    this.settings = settings;
+    this.model = model;
+    this.recorder = recorder;
+    this.registry = registry;
+  }
+
+  /** Starts everything; returns once the broker, replay buffer, learner and actors are running. */
+  public void start() throws IOException {
+    Files.createDirectories(settings.stateDir());
+    Topics topics = Topics.withDefaultPrefix();
+    stack = EmbeddedStack.start(new EmbeddedStack.Options(settings.stateDir().resolve("kafka"), 0, 0, 0, topics));
+
+    Properties p = new Properties();
+    p.put("bootstrap.servers", stack.bootstrapServers());
+    p.put("schema.registry.url", stack.registryUrl());
+    p.put("application.id", "shiq-demo-replay");
+    p.put("state.dir", settings.stateDir().resolve("streams").toAbsolutePath().toString());
+    p.put("replay.seed", Long.toString(settings.seed()));
+    p.put("replay.batch.size", "32");
+    p.put("replay.min.size", "32");
+    p.put("replay.samples.per.insert", "1.0");
+    p.put("replay.samples.per.insert.tolerance", "64");
+    p.put("replay.fresh.fraction", "0.75");
+    p.put("replay.max.times.sampled", "4");
+    p.put("replay.staleness.max.versions", "3");
+    p.putAll(settings.replay());
+    replay = ReplayService.start(ReplayConfig.from(p));
+    ReplayMeters.bind(registry, replay);
+
+    Device device = model.weights().device();
+    LearnerSettings ls = new LearnerSettings(stack.bootstrapServers(), stack.registryUrl(), topics, "demo-learner",
+        "main", settings.stateDir().resolve("learner"), settings.publishEvery(), settings.checkpointEvery(), 0,
+        false);
+    learner = LearnerService.open(ls, settings.trainer(), () -> model.weights().copy(), device, registry);
+    resumedFromStep = learner.step();
+    learner.onStep(recorder::onStep);
+    learnerThread = new Thread(() -> guard("learner", () -> learner.run(stopping::get)), "shiq-demo-learner");
+    learnerThread.start();
+
+    SchemaRegistryClient registryClient = new SchemaRegistryClient(stack.registryUrl());
+    AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(registryClient);
+    serializer.configure(Map.of("schema.registry.url", stack.registryUrl()), false);
+    Properties pp = new Properties();
+    pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+    pp.put(ProducerConfig.ACKS_CONFIG, "all");
+    pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+    pp.put(ProducerConfig.LINGER_MS_CONFIG, "10");
+    producer = new KafkaProducer<>(pp, new StringSerializer(), serializer);
+    Set<Integer> stop = new HashSet<>(model.tokenizer().eosIds());
+    if (model.tokenizer() instanceof Llama2cTokenizer) {
+      stop.add(Llama2cTokenizer.BOS);
+    }
+    for (int i = 0; i < settings.actors(); i++) {
+      String actorId = "demo-actor-" + i;
+      Environment env = Environments.create(settings.env(), model.tokenizer());
+      ActorLoop.Settings as = new ActorLoop.Settings(actorId, "main", settings.episodesPerBatch(), 1,
+          new SamplingParams(settings.temperature(), 0, 1.0, settings.maxTokens(), stop, 0),
+          settings.seed() * 1_000 + i + 1_000_000L * resumedFromStep);
+      WeightSubscriber weights = new WeightSubscriber(stack.bootstrapServers(), registryClient, topics, "main", 0,
+          device);
+      ActorLoop loop = new ActorLoop(model.weights().copy(), 0, model.tokenizer(), env, as, producer, topics, weights);
+      ActorMeters meters = new ActorMeters(registry, actorId);
+      Thread t = new Thread(() -> guard(actorId, () -> {
+        try (loop) {
+          while (!stopping.get()) {
+            if (recorder.learnerLag() > settings.maxLearnerLag()) {
+              Thread.sleep(50);
+              continue;
+            }
+            List<Trajectory> out = loop.runBatch();
+            meters.onBatch(out, loop.version());
+            recorder.onEpisodes(actorId, out, loop.version());
+          }
+        }
+        return null;
+      }), "shiq-demo-" + actorId);
+      actorThreads.add(t);
+      t.start();
+    }
+  }
+
+  private interface Body {
+    Object run() throws Exception;
+  }
+
+  private void guard(String who, Runnable r) {
+    guard(who, () -> {
+      r.run();
+      return null;
+    });
+  }
+
+  private void guard(String who, Body body) {
+    try {
+      body.run();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Throwable e) {
+      if (!stopping.get()) {
+        LOG.error("demo {} failed: {}", who, e.toString(), e);
+        failure.compareAndSet(null, new IllegalStateException(who + " failed: " + e.getMessage(), e));
+        stopping.set(true);
+      }
+    }
+  }
+
+  /** Learner step at which this run started (0 for a new run). */
+  public long resumedFromStep() {
+    return resumedFromStep;
+  }
+
+  public LearnerService learner() {
+    return learner;
+  }
+
+  public EmbeddedStack stack() {
+    return stack;
+  }
+
+  /** The first failure of a component, if any (the run stops on it). */
+  public Throwable failure() {
+    return failure.get();
+  }
+
+  public boolean stopping() {
+    return stopping.get();
+  }
+
+  /** Asks every component to stop after its current batch or step. */
+  public void requestStop() {
+    stopping.set(true);
+  }
+
+  /** Stops actors, then the learner (final checkpoint), then the replay buffer and the broker. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    stopping.set(true);
+    for (Thread t : actorThreads) {
+      join(t);
+    }
+    if (learnerThread != null) {
+      join(learnerThread);
+    }
+    if (learner != null) {
+      learner.close();
+    }
+    if (producer != null) {
+      producer.close(Duration.ofSeconds(10));
+    }
+    if (replay != null) {
+      replay.close(Duration.ofSeconds(30));
+    }
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  private static void join(Thread t) {
+    try {
+      t.join(120_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

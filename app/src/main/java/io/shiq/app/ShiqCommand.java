@@ -36,7 +36,11 @@ public final class ShiqCommand implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    int status = commandLine().execute(args);
+    if (!io.shiq.app.cli.Shutdown.started()) {
+      // (after Ctrl-C the JVM is already exiting; System.exit would block the hook waiting for this thread)
+      System.exit(status);
+    }
   }
 
   public static CommandLine commandLine() {

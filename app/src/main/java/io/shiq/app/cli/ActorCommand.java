@@ -139,15 +139,8 @@ public final class ActorCommand implements Callable<Integer> {
     WeightSubscriber weights = noWeightUpdates ? null : new WeightSubscriber(bootstrapServers, registry, topics, arm,
         0, model.weights().device());
     AtomicBoolean stopping = new AtomicBoolean();
-    Thread main = Thread.currentThread();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stopping.set(true);
-      try {
-        main.join(60_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "shiq-actor-shutdown"));
+    Thread hook = Shutdown.stopAndWait("shiq-actor-shutdown", () -> stopping.set(true), Thread.currentThread(),
+        60_000);
     System.out.printf("actor %s: %s on %s, arm %s, model %s -> %s%n", id, env, model.weights().device(), arm,
         model.source(), topics.trajectories());
     try (MetricsEndpoint metrics = metricsPort < 0 ? MetricsEndpoint.disabled()
@@ -170,6 +163,7 @@ public final class ActorCommand implements Callable<Integer> {
             out.size(), episodes, episodes / ((System.nanoTime() - t0) / 1e9), reward, loop.version());
       }
     }
+    Shutdown.remove(hook);
     return 0;
   }
 }

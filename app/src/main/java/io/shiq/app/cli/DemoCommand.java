@@ -94,8 +94,14 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--verbose", description = "Keep shiq's INFO log lines (they interleave with the bar).")
   boolean verbose;
 
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  private java.io.PrintWriter console;
+
   @Override
   public Integer call() throws Exception {
+    console = spec.commandLine().getOut();
     if (!(minutes > 0)) {
       throw new IllegalArgumentException("--minutes must be > 0, got " + minutes);
     }
@@ -108,6 +114,7 @@ public final class DemoCommand implements Callable<Integer> {
       why = stories ? "" : " (stories260k/ not found in a data directory: --data-dir, $SHIQ_DATA or ../shared/data; "
           + "using the synthetic environment)";
     }
+    learnerOptions.applyEnvironmentDefaults(chosenEnv, spec.commandLine().getParseResult());
     int tokens = chosenEnv.equals("synthetic") ? io.shiq.actor.env.SyntheticEnvironment.defaults().mdp().depth()
         : maxTokens;
     Path state = out.resolve("state");
@@ -120,7 +127,7 @@ public final class DemoCommand implements Callable<Integer> {
       Configurator.setLevel("io.shiq", Level.WARN);
     }
     PolicyModel model = PolicySource.load(chosenEnv, modelOptions);
-    System.out.printf("shiq demo: %s%s, policy %s on %s, objective %s, %d actor(s), %.1f min%s%n", chosenEnv, why,
+    console.printf("shiq demo: %s%s, policy %s on %s, objective %s, %d actor(s), %.1f min%s%n", chosenEnv, why,
         model.source(), model.weights().device(), learnerOptions.objective, actors, minutes,
         resuming ? ", resuming from " + state : "");
 
@@ -148,25 +155,16 @@ public final class DemoCommand implements Callable<Integer> {
     DemoRun.Settings settings = new DemoRun.Settings(state, chosenEnv, learnerOptions.trainerConfig(seed), actors,
         episodesPerBatch, tokens, temperature, seed, learnerOptions.publishEvery, learnerOptions.checkpointEvery,
         maxLearnerLag, replay);
-    Thread main = Thread.currentThread();
     try (MetricsEndpoint metrics = metricsPort < 0 ? MetricsEndpoint.disabled() : MetricsEndpoint.start(metricsPort);
          model) {
       DemoRun run = new DemoRun(settings, model, recorder, metrics.registry());
-      Thread hook = new Thread(() -> {
-        run.requestStop();
-        try {
-          main.join(180_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "shiq-demo-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
+      Thread hook = Shutdown.stopAndWait("shiq-demo-shutdown", run::requestStop, Thread.currentThread(), 180_000);
       double seconds;
       try {
         run.start();
         config.put("resumed_from_step", run.resumedFromStep());
         if (metrics.url() != null) {
-          System.out.println("metrics: " + metrics.url());
+          console.println("metrics: " + metrics.url());
         }
         seconds = display(run, recorder);
       } finally {
@@ -176,24 +174,22 @@ public final class DemoCommand implements Callable<Integer> {
         System.err.println("shiq demo: " + run.failure().getMessage() + " (writing the report of what ran)");
       }
       DemoReport.Summary s = DemoReport.write(runDir, recorder, run.learner(), seconds, config);
-      System.out.printf(Locale.ROOT, "%nran %.1f s: %d learner steps (from step %d), policy v%d, %d episodes "
+      console.printf(Locale.ROOT, "%nran %.1f s: %d learner steps (from step %d), policy v%d, %d episodes "
               + "(%.1f/s); mean reward first 20%% %.4f -> last 20%% %.4f; KL %.4f; learner %.0f tokens/s, waiting "
               + "for data %.0f%% of the time%nreport: %s%n", s.seconds(), s.learnerSteps(), run.resumedFromStep(),
           s.policyVersions(), s.episodes(), s.trajectoriesPerSecond(), s.rewardFirst(), s.rewardLast(), s.klLast(),
           s.learnerTokensPerSecond(), 100 * s.waitShare(), runDir.resolve("report.html"));
-      System.out.println(String.format(Locale.ROOT, "{\"demo\":\"%s\",\"env\":\"%s\",\"objective\":\"%s\","
+      console.println(String.format(Locale.ROOT, "{\"demo\":\"%s\",\"env\":\"%s\",\"objective\":\"%s\","
               + "\"reward_first\":%s,\"reward_last\":%s,\"kl_last\":%s,\"learner_steps\":%d,\"policy_versions\":%d,"
-              + "\"resumed_from_step\":%d,\"episodes\":%d,\"seconds\":%.1f,\"trajectories_per_s\":%.2f,"
-              + "\"learner_tokens_per_s\":%.0f,\"learner_wait_share\":%.3f,\"report\":\"%s\"}",
+              + "\"actor_version\":%d,\"resumed_from_step\":%d,\"episodes\":%d,\"seconds\":%.1f,"
+              + "\"trajectories_per_s\":%.2f,\"learner_tokens_per_s\":%.0f,\"learner_wait_share\":%.3f,\"report\":\"%s\"}",
           run.failure() == null ? "done" : "failed", chosenEnv, learnerOptions.objective, num(s.rewardFirst()),
-          num(s.rewardLast()), num(s.klLast()), s.learnerSteps(), s.policyVersions(), run.resumedFromStep(),
-          s.episodes(), s.seconds(), s.trajectoriesPerSecond(), s.learnerTokensPerSecond(), s.waitShare(),
+          num(s.rewardLast()), num(s.klLast()), s.learnerSteps(), s.policyVersions(), recorder.actorVersion(),
+          run.resumedFromStep(), s.episodes(), s.seconds(), s.trajectoriesPerSecond(), s.learnerTokensPerSecond(),
+          s.waitShare(),
           runDir.resolve("report.html").toString().replace("\\", "/")));
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // Ctrl-C: the hook is running and waits for us.
-      }
+      console.flush();
+      Shutdown.remove(hook);
       return run.failure() == null ? 0 : 1;
     }
   }
@@ -222,7 +218,8 @@ public final class DemoCommand implements Callable<Integer> {
           pb.setExtraMessage(status);
         } else if (now - lastLine >= 10) {
           lastLine = now;
-          System.out.printf(Locale.ROOT, "[%4.0f/%d s] %s%n", now, total, status);
+          console.printf(Locale.ROOT, "[%4.0f/%d s] %s%n", now, total, status);
+          console.flush();
         }
       }
     } finally {

@@ -40,11 +40,11 @@ public final class KafkaCommand implements Callable<Integer> {
     Topics topics = new Topics(topicPrefix);
     EmbeddedStack stack = EmbeddedStack.start(new EmbeddedStack.Options(dataDir, port, ctrl, registryPort, topics));
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Shutdown.onSignal("shiq-kafka-shutdown", () -> {
       System.out.println("shiq kafka: stopping...");
       stack.close();
       stopped.countDown();
-    }, "shiq-kafka-shutdown"));
+    });
     System.out.printf("Kafka broker (KRaft, 1 node)  bootstrap.servers=%s   (started in %d ms)%n",
         stack.bootstrapServers(), stack.broker().startTime().toMillis());
     System.out.printf("Schema Registry               schema.registry.url=%s%n", stack.registryUrl());

@@ -85,19 +85,13 @@ public final class LearnerCommand implements Callable<Integer> {
     if (!startFrom.equals("earliest") && !startFrom.equals("latest")) {
       throw new IllegalArgumentException("--start-from must be earliest or latest, got '" + startFrom + "'");
     }
+    learnerOptions.applyEnvironmentDefaults(env, spec.commandLine().getParseResult());
     LearnerSettings settings = new LearnerSettings(bootstrapServers, registryUrl, new Topics(topicPrefix), learnerId,
         arm, checkpointDir != null ? checkpointDir : Path.of("checkpoints", learnerId),
         learnerOptions.publishEvery, learnerOptions.checkpointEvery, maxSteps, startFrom.equals("latest"));
     AtomicBoolean stopping = new AtomicBoolean();
-    Thread main = Thread.currentThread();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stopping.set(true);
-      try {
-        main.join(120_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "shiq-learner-shutdown"));
+    Thread hook = Shutdown.stopAndWait("shiq-learner-shutdown", () -> stopping.set(true), Thread.currentThread(),
+        120_000);
     try (MetricsEndpoint metrics = metricsPort < 0 ? MetricsEndpoint.disabled() : MetricsEndpoint.start(metricsPort);
          LearnerService learner = LearnerService.open(settings, learnerOptions.trainerConfig(seed), () -> {
            PolicyModel m = PolicySource.load(env, modelOptions);
@@ -121,6 +115,7 @@ public final class LearnerCommand implements Callable<Integer> {
       learner.run(stopping::get);
       System.out.printf("learner %s: stopped at step %d, v%d%n", learnerId, learner.step(), learner.version());
     }
+    Shutdown.remove(hook);
     return 0;
   }
 }

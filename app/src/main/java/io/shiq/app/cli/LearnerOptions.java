@@ -11,13 +11,15 @@ public final class LearnerOptions {
       + "dro, copg (default: ${DEFAULT-VALUE}).")
   public String objective = "shiq";
 
-  @Option(names = "--beta", description = "KL-regularisation strength of the objective (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--beta", description = "KL-regularisation strength of the objective (default: ${DEFAULT-VALUE}; "
+      + "0.05 for the synthetic environment).")
   public double beta = 0.5;
 
   @Option(names = "--gamma", description = "Discount over action tokens (default: ${DEFAULT-VALUE}).")
   public double gamma = 1.0;
 
-  @Option(names = "--lr", description = "Peak AdamW learning rate (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--lr", description = "Peak AdamW learning rate (default: ${DEFAULT-VALUE}; 3e-3 for the synthetic "
+      + "environment).")
   public double lr = 1e-4;
 
   @Option(names = "--warmup-steps", description = "Linear learning-rate warm-up (default: ${DEFAULT-VALUE}).")
@@ -28,12 +30,31 @@ public final class LearnerOptions {
   public int microBatch = 16;
 
   @Option(names = "--publish-every", description = "Publish a new policy version every N steps (default: "
-      + "${DEFAULT-VALUE}).")
+      + "${DEFAULT-VALUE}; 2 for the synthetic environment).")
   public int publishEvery = 4;
 
   @Option(names = "--checkpoint-every", description = "Checkpoint every N steps; outputs of a step are released once "
       + "a checkpoint covers it (default: ${DEFAULT-VALUE}).")
   public int checkpointEvery = 1;
+
+  /**
+   * Defaults that suit the environment where the user gave no value: the synthetic policy is a small model trained
+   * from scratch on a 64-leaf tree, which wants a larger step and a weaker KL pull than a pretrained language model.
+   */
+  public void applyEnvironmentDefaults(String env, picocli.CommandLine.ParseResult given) {
+    if (!env.equals("synthetic")) {
+      return;
+    }
+    if (!given.hasMatchedOption("--lr")) {
+      lr = 3e-3;
+    }
+    if (!given.hasMatchedOption("--beta")) {
+      beta = 0.05;
+    }
+    if (!given.hasMatchedOption("--publish-every")) {
+      publishEvery = 2;
+    }
+  }
 
   public TrainerConfig trainerConfig(long seed) {
     return new TrainerConfig(ObjectiveConfig.of(objective, beta, gamma),

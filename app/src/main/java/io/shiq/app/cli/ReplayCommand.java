@@ -73,11 +73,11 @@ public final class ReplayCommand implements Callable<Integer> {
       System.out.println("metrics: " + metrics.url());
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Shutdown.onSignal("shiq-replay-shutdown", () -> {
       service.close(Duration.ofSeconds(30));
       metrics.close();
       stopped.countDown();
-    }, "shiq-replay-shutdown"));
+    });
     System.out.printf("replay buffer '%s' on %s: %s -> %s (sampler %s, remover %s, batch %d); Ctrl-C to stop%n",
         config.applicationId(), config.bootstrapServers(), config.topics().trajectories(),
         config.topics().replayBatches(), config.sampler().name(), config.remover().name(), config.batchSize());

@@ -21,7 +21,7 @@ public final class DemoRecorder {
                      double trajectoriesPerSecond) {}
 
   /** Episodes in the reward moving average. */
-  public static final int RECENT = 64;
+  public static final int RECENT = 128;
 
   private final long startNanos = System.nanoTime();
   private final List<Episode> episodes = new ArrayList<>();

@@ -1,0 +1,70 @@
+package io.shiq.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shiq.app.ShiqCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The one-JVM online loop end to end ({@code shiq demo} on the synthetic environment): embedded broker and registry,
+ * replay buffer, learner and actors. Reward must improve, the actors must serve newer versions, the report must be
+ * written, and a second run must resume from the first one's state.
+ */
+class DemoLoopTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void theLoopLearnsPublishesAndResumes(@TempDir Path out) throws Exception {
+    JsonNode first = demo(out, "0.6", "--fresh");
+    assertEquals("done", first.get("demo").asText(), first.toString());
+    assertEquals("synthetic", first.get("env").asText());
+    double before = first.get("reward_first").asDouble();
+    double after = first.get("reward_last").asDouble();
+    assertTrue(after > before + 0.08, "reward should improve: first 20% " + before + ", last 20% " + after);
+    assertTrue(first.get("learner_steps").asLong() >= 20, first.toString());
+    assertTrue(first.get("policy_versions").asLong() >= 5, first.toString());
+    assertTrue(first.get("actor_version").asLong() >= 3, "actors swapped in new versions: " + first);
+    Path report = Path.of(first.get("report").asText());
+    for (String f : List.of("report.html", "metrics.csv", "reward.png", "kl.png")) {
+      assertTrue(Files.size(report.resolveSibling(f)) > 100, f);
+    }
+    List<String> csv = Files.readAllLines(report.resolveSibling("metrics.csv"));
+    assertTrue(csv.get(0).startsWith("step,wall_seconds,policy_version"), csv.get(0));
+    assertEquals(first.get("learner_steps").asLong(), csv.size() - 1, "one row per learner step");
+    String html = Files.readString(report);
+    assertTrue(html.contains("reward.png") && html.contains("Last episodes"), "report has plots and samples");
+
+    JsonNode second = demo(out, "0.15");
+    assertEquals("done", second.get("demo").asText(), second.toString());
+    assertEquals(first.get("learner_steps").asLong(), second.get("resumed_from_step").asLong(),
+        "the second run resumes from the first one's last checkpoint");
+    assertTrue(second.get("learner_steps").asLong() > second.get("resumed_from_step").asLong(), second.toString());
+    assertTrue(second.get("policy_versions").asLong() > first.get("policy_versions").asLong(), second.toString());
+  }
+
+  private static JsonNode demo(Path out, String minutes, String... extra) throws Exception {
+    StringWriter text = new StringWriter();
+    CommandLine cl = ShiqCommand.commandLine();
+    cl.setOut(new PrintWriter(text));
+    String[] args = new String[] {"demo", "--env", "synthetic", "--minutes", minutes, "--out", out.toString(),
+        "--actors", "2", "--episodes-per-batch", "32", "--progress", "lines", "--seed", "3"};
+    String[] all = new String[args.length + extra.length];
+    System.arraycopy(args, 0, all, 0, args.length);
+    System.arraycopy(extra, 0, all, args.length, extra.length);
+    int rc = cl.execute(all);
+    System.out.println(text);
+    String[] lines = text.toString().trim().split("\n");
+    assertEquals(0, rc, text.toString());
+    return JSON.readTree(lines[lines.length - 1]);
+  }
+}

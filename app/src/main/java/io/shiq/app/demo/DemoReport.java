@@ -91,6 +91,8 @@ public final class DemoReport {
   }
 
   private static void writeCharts(Path dir, List<DemoRecorder.Step> steps) throws IOException {
+    // ImageIO's disk cache registers a shutdown hook, which fails while Ctrl-C is stopping the JVM.
+    javax.imageio.ImageIO.setUseCache(false);
     List<Double> step = new ArrayList<>();
     List<Double> wall = new ArrayList<>();
     List<Double> reward = new ArrayList<>();

@@ -61,8 +61,12 @@ public final class ReplayService implements AutoCloseable {
         .mapToDouble(e -> e.getValue().metricValue() instanceof Number n ? n.doubleValue() : 0).sum();
   }
 
+  /**
+   * Stops the topology and leaves the consumer group: a plain {@code close} keeps the member until the session
+   * times out (45 s), and a restarted buffer would wait that long for its partitions.
+   */
   public void close(Duration timeout) {
-    streams.close(timeout);
+    streams.close(new KafkaStreams.CloseOptions().timeout(timeout).leaveGroup(true));
   }
 
   @Override

@@ -207,7 +207,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     double lastLine = 0;
     ProgressBar pb = bar ? new ProgressBarBuilder().setTaskName("demo").setInitialMax(total).setUnit(" s", 1)
-        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(500).showSpeed().build() : null;
+        .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK).setUpdateIntervalMillis(500).setMaxRenderedLength(160).build() : null;
     try {
       while (!run.stopping() && recorder.seconds() < total) {
         Thread.sleep(250);
@@ -234,7 +234,7 @@ public final class DemoCommand implements Callable<Integer> {
     var steps = recorder.steps();
     var last = steps.isEmpty() ? null : steps.get(steps.size() - 1);
     double reward = recorder.recentReward();
-    return String.format(Locale.ROOT, "step %d v%d reward %s KL %s traj/s %.1f lag %d",
+    return String.format(Locale.ROOT, "step %d v%d reward %s KL %s %.1f traj/s lag %d",
         run.learner() == null ? 0 : run.learner().step(), run.learner() == null ? 0 : run.learner().version(),
         Double.isNaN(reward) ? "-" : String.format(Locale.ROOT, "%.3f", reward),
         last == null ? "-" : String.format(Locale.ROOT, "%.4f", last.report().stats().klToReference()),

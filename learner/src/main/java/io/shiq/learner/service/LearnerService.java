@@ -190,6 +190,11 @@ public final class LearnerService implements AutoCloseable {
    */
   public static LearnerService open(LearnerSettings settings, TrainerConfig config, Supplier<LlamaWeights> initial,
                                     Device device, MeterRegistry registry) throws IOException {
+    if (Objectives.create(config.objective()).needsPairs()) {
+      throw new IllegalArgumentException("objective " + config.objective().name() + " trains on (y, y') pairs of one "
+          + "prompt, and replay batches are not made of such pairs; use shiq, naive, shifted-sampling, shifted-init "
+          + "or dro online (pairwise objectives are available offline: shiq bench synthetic / stories)");
+    }
     Optional<Path> latest = Trainer.latest(settings.checkpointDir());
     Trainer trainer;
     Outbox restored = new Outbox();
@@ -207,10 +212,6 @@ public final class LearnerService implements AutoCloseable {
       LOG.info("learner {}: resuming from {} (step {}, offsets {})", settings.learnerId(), latest.get(), trainer.step(),
           trainer.positions());
     } else {
-      if (!Objectives.NAMES.contains(config.objective().name())) {
-        throw new IllegalArgumentException("unknown objective '" + config.objective().name() + "'; known: "
-            + Objectives.NAMES);
-      }
       trainer = new Trainer(initial.get(), config);
       LOG.info("learner {}: new run in {} with objective {}", settings.learnerId(), settings.checkpointDir(),
           config.objective().name());
@@ -303,9 +304,6 @@ public final class LearnerService implements AutoCloseable {
         LOG.warn("batch {} at {}: skipping a trajectory: {}", batch.getBatchId(), DeadLetterRouter.where(record),
             e.getMessage());
       }
-    }
-    if (trainer.needsPairs() && sequences.size() % 2 != 0) {
-      sequences.remove(sequences.size() - 1);
     }
     if (sequences.isEmpty()) {
       skip(tp, record, "batch " + batch.getBatchId() + " has no usable trajectory");

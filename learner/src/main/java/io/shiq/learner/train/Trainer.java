@@ -98,11 +98,6 @@ public final class Trainer implements AutoCloseable {
     return reference;
   }
 
-  /** Whether the objective trains on (y, y') pairs: batches must hold an even number of trajectories. */
-  public boolean needsPairs() {
-    return objective.needsPairs();
-  }
-
   /** Updates applied so far. */
   public long step() {
     return adam.step();

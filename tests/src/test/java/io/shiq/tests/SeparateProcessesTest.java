@@ -60,7 +60,7 @@ class SeparateProcessesTest {
           + log(dir, "learner-restarted"));
       assertEquals(0, learner.exitValue(), log(dir, "learner-restarted"));
       // Let the actor pick up the last versions, then stop it and the replay buffer as Ctrl-C would.
-      waitForNewerVersion(kafka, topics, 240);
+      waitForNewerVersion(kafka, topics, 120, () -> log(dir, "actor"));
       for (Process p : List.of(actor, replay)) {
         p.destroy();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "clean stop on SIGTERM");
@@ -68,7 +68,7 @@ class SeparateProcessesTest {
     } finally {
       running.forEach(Process::destroyForcibly);
     }
-    System.out.println("restarted learner:\n" + log(dir, "learner-restarted"));
+    System.out.println("restarted learner:\n" + log(dir, "learner-restarted") + "\nactor:\n" + log(dir, "actor"));
     List<LearnerMetrics> steps = LearnerExactlyOnceTest.readAll(kafka, topics.learnerMetrics(), LearnerMetrics.class);
     assertEquals(LongStream.rangeClosed(1, 12).boxed().toList(), steps.stream().map(LearnerMetrics::getStep).toList(),
         "steps 1..12 once each across the kill: " + log(dir, "learner-restarted"));
@@ -83,7 +83,8 @@ class SeparateProcessesTest {
   }
 
   /** Waits until the actor has produced a trajectory with a version the learner published. */
-  private static void waitForNewerVersion(TestKafka kafka, Topics topics, int seconds) throws InterruptedException {
+  private static void waitForNewerVersion(TestKafka kafka, Topics topics, int seconds,
+                                          java.util.function.Supplier<String> actorLog) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < deadline) {
       List<Trajectory> all = LearnerExactlyOnceTest.readAll(kafka, topics.trajectories(), Trajectory.class);
@@ -92,7 +93,8 @@ class SeparateProcessesTest {
       }
       Thread.sleep(1000);
     }
-    throw new AssertionError("no trajectory from a published version within " + seconds + " s");
+    throw new AssertionError("no trajectory from a published version within " + seconds + " s; actor log:\n"
+        + actorLog.get());
   }
 
   private static Process start(Path dir, String command, List<String> common, String... args) throws Exception {

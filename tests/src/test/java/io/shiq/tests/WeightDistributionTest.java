@@ -49,6 +49,27 @@ class WeightDistributionTest {
   }
 
   @Test
+  void aSubscriberThatFellBehindThePrunedChunksStillGetsTheNewestVersion(TestKafka kafka) throws Exception {
+    Topics topics = kafka.newTopics();
+    try (KafkaProducer<String, SpecificRecord> producer = producer(kafka); Admin admin = kafka.admin();
+         WeightSubscriber sub = subscriber(kafka, topics, "main", 0);
+         LlamaWeights w = LlamaWeights.random(CONFIG, 5, Device.cpu())) {
+      WeightPublisher publisher = new WeightPublisher(producer, admin, topics, CHUNK, 1);
+      publisher.publish("main", 1, 1, w, "shiq", null);
+      Optional<WeightSubscriber.Loaded> first = sub.poll(Duration.ofSeconds(20));
+      assertEquals(1, first.orElseThrow().announcement().getVersion());
+      first.get().weights().close();
+      // While the actor does not read (paused, slow), the publisher prunes everything its position points at.
+      for (long v = 2; v <= 4; v++) {
+        publisher.publish("main", v, v, w, "shiq", v - 1);
+      }
+      Optional<WeightSubscriber.Loaded> newest = sub.poll(Duration.ofSeconds(20));
+      assertEquals(4, newest.orElseThrow().announcement().getVersion(), "rejected: " + sub.assembler().rejected());
+      newest.get().weights().close();
+    }
+  }
+
+  @Test
   void versionsArriveVerifiedAndBadOnesAreRejected(TestKafka kafka) throws Exception {
     Topics topics = kafka.newTopics();
     try (KafkaProducer<String, SpecificRecord> producer = producer(kafka); Admin admin = kafka.admin();

@@ -47,6 +47,10 @@ public final class WeightSubscriber implements AutoCloseable {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    // The publisher deletes the chunks of old versions. An actor that has not read for a while (paused, slow) can
+    // find its position below the new log start: it must go on from the oldest chunk still there, not jump to the
+    // end (the default for assigned partitions), which would skip every chunk of the versions it still needs.
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 * 1024 * 1024));
     // New versions are rare and wanted at once: do not let an empty fetch sit for the default 500 ms.
     p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");

@@ -2,6 +2,7 @@ package io.shiq.app.cli;
 
 import io.shiq.actor.env.Environments;
 import io.shiq.actor.loop.ActorLoop;
+import io.shiq.actor.pace.LearnerLagMonitor;
 import io.shiq.actor.weights.WeightSubscriber;
 import io.shiq.app.metrics.ActorMeters;
 import io.shiq.app.metrics.MetricsEndpoint;
@@ -85,6 +86,11 @@ public final class ActorCommand implements Callable<Integer> {
   @Option(names = "--no-weight-updates", description = "Keep the loaded weights; do not follow the learner.")
   boolean noWeightUpdates;
 
+  @Option(names = "--max-learner-lag", description = "Pause while more replay batches than this wait for the arm's "
+      + "learner (read from learner.metrics; a learner silent for 30 s does not count); -1: never pause (default: "
+      + "${DEFAULT-VALUE}).")
+  int maxLearnerLag = 4;
+
   @Option(names = "--metrics-port", description = "Serve Prometheus metrics on http://localhost:PORT/metrics (0: a free "
       + "port; -1: off; default: ${DEFAULT-VALUE}).")
   int metricsPort = -1;
@@ -143,7 +149,9 @@ public final class ActorCommand implements Callable<Integer> {
         60_000);
     System.out.printf("actor %s: %s on %s, arm %s, model %s -> %s%n", id, env, model.weights().device(), arm,
         model.source(), topics.trajectories());
-    try (MetricsEndpoint metrics = metricsPort < 0 ? MetricsEndpoint.disabled()
+    try (LearnerLagMonitor pace = maxLearnerLag < 0 ? null : new LearnerLagMonitor(bootstrapServers, registry, topics,
+            arm, java.time.Duration.ofSeconds(30));
+         MetricsEndpoint metrics = metricsPort < 0 ? MetricsEndpoint.disabled()
             : MetricsEndpoint.start(metricsPort);
          KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(p, new StringSerializer(), serializer);
          ActorLoop loop = new ActorLoop(model.weights(), 0, model.tokenizer(), Environments.create(env,
@@ -155,6 +163,10 @@ public final class ActorCommand implements Callable<Integer> {
       long episodes = 0;
       long t0 = System.nanoTime();
       for (int b = 0; (batches == 0 || b < batches) && !stopping.get(); b++) {
+        waitForLearner(pace, stopping);
+        if (stopping.get()) {
+          break;
+        }
         List<Trajectory> out = loop.runBatch();
         episodes += out.size();
         meters.onBatch(out, loop.version());
@@ -166,4 +178,25 @@ public final class ActorCommand implements Callable<Integer> {
     Shutdown.remove(hook);
     return 0;
   }
+
+  /** Back-pressure: waits while the learner has more than --max-learner-lag batches to train on. */
+  private void waitForLearner(LearnerLagMonitor pace, AtomicBoolean stopping) {
+    if (pace == null) {
+      return;
+    }
+    long lag = pace.lag();
+    if (lag <= maxLearnerLag) {
+      return;
+    }
+    System.out.printf("pausing: %d batches wait for the learner (--max-learner-lag %d)%n", lag, maxLearnerLag);
+    while (!stopping.get() && pace.lag() > maxLearnerLag) {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
 }

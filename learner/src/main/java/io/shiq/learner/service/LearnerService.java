@@ -147,6 +147,9 @@ public final class LearnerService implements AutoCloseable {
     // The replay buffer writes batches in transactions (exactly-once Kafka Streams): never train on aborted ones.
     c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "8");
+    // A checkpointed position below the log start means retention deleted batches before they were trained: go on
+    // from the oldest batch still there (the consumer logs the reset), never from the end.
+    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024));
     c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
     this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());

@@ -1,0 +1,87 @@
+package io.shiq.actor.pace;
+
+import io.shiq.avro.LearnerMetrics;
+import io.shiq.schemas.registry.SchemaRegistryClient;
+import io.shiq.schemas.serde.AvroDeserializer;
+import io.shiq.schemas.topic.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * Back-pressure for actors run as separate processes: follows {@code learner.metrics} (from its end) and reports how
+ * many replay batches wait for the learners of an arm, so an actor can pause instead of piling up batches that grow
+ * staler while they wait. A learner whose last report is older than {@code freshFor} does not count (a stopped
+ * learner must not stop the actors; the buffer is there to keep their data).
+ */
+public final class LearnerLagMonitor implements AutoCloseable {
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final AvroDeserializer<LearnerMetrics> metrics;
+  private final String topic;
+  private final String arm;
+  private final Duration freshFor;
+  private final Map<String, LearnerMetrics> latest = new HashMap<>();
+
+  public LearnerLagMonitor(String bootstrapServers, SchemaRegistryClient registry, Topics topics, String arm,
+                           Duration freshFor) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
+    this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+    this.metrics = new AvroDeserializer<>(registry, LearnerMetrics.class);
+    this.topic = topics.learnerMetrics();
+    this.arm = arm;
+    this.freshFor = freshFor;
+    List<TopicPartition> parts = new ArrayList<>();
+    for (PartitionInfo info : consumer.partitionsFor(topic)) {
+      parts.add(new TopicPartition(topic, info.partition()));
+    }
+    consumer.assign(parts);
+    // The last record of each partition is enough to know where the learners stand now.
+    consumer.endOffsets(parts).forEach((tp, end) -> consumer.seek(tp, Math.max(0, end - 1)));
+  }
+
+  /** Batches waiting for the most behind live learner of the arm (0 when none reported recently). */
+  public long lag() {
+    for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(20))) {
+      if (r.value() == null) {
+        continue;
+      }
+      try {
+        LearnerMetrics m = metrics.deserialize(topic, r.value());
+        if (arm.equals(m.getArm().toString())) {
+          latest.put(m.getLearnerId().toString(), m);
+        }
+      } catch (RuntimeException e) {
+        // An undecodable metrics record says nothing about lag; the learner's next one will.
+      }
+    }
+    Instant cutoff = Instant.now().minus(freshFor);
+    long lag = 0;
+    for (LearnerMetrics m : latest.values()) {
+      Double l = m.getExtra().get("consumer.lag");
+      if (l != null && m.getCreatedAt().isAfter(cutoff)) {
+        lag = Math.max(lag, l.longValue());
+      }
+    }
+    return lag;
+  }
+
+  @Override
+  public void close() {
+    consumer.close();
+  }
+}

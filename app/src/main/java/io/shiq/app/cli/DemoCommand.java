@@ -180,11 +180,11 @@ public final class DemoCommand implements Callable<Integer> {
           s.policyVersions(), s.episodes(), s.trajectoriesPerSecond(), s.rewardFirst(), s.rewardLast(), s.klLast(),
           s.learnerTokensPerSecond(), 100 * s.waitShare(), runDir.resolve("report.html"));
       console.println(String.format(Locale.ROOT, "{\"demo\":\"%s\",\"env\":\"%s\",\"objective\":\"%s\","
-              + "\"reward_first\":%s,\"reward_last\":%s,\"kl_last\":%s,\"learner_steps\":%d,\"policy_versions\":%d,"
+              + "\"reward_first\":%s,\"reward_last\":%s,\"reward_initial_version\":%s,\"kl_last\":%s,\"learner_steps\":%d,\"policy_versions\":%d,"
               + "\"actor_version\":%d,\"resumed_from_step\":%d,\"episodes\":%d,\"seconds\":%.1f,"
               + "\"trajectories_per_s\":%.2f,\"learner_tokens_per_s\":%.0f,\"learner_wait_share\":%.3f,\"report\":\"%s\"}",
           run.failure() == null ? "done" : "failed", chosenEnv, learnerOptions.objective, num(s.rewardFirst()),
-          num(s.rewardLast()), num(s.klLast()), s.learnerSteps(), s.policyVersions(), recorder.actorVersion(),
+          num(s.rewardLast()), num(s.rewardInitialVersion()), num(s.klLast()), s.learnerSteps(), s.policyVersions(), recorder.actorVersion(),
           run.resumedFromStep(), s.episodes(), s.seconds(), s.trajectoriesPerSecond(), s.learnerTokensPerSecond(),
           s.waitShare(),
           runDir.resolve("report.html").toString().replace("\\", "/")));

@@ -100,6 +100,13 @@ public final class DemoRecorder {
     return learnerLag;
   }
 
+  /** Mean reward of the episodes played by the first (lowest) policy version of this run (NaN before any). */
+  public synchronized double initialVersionReward() {
+    long first = episodes.stream().mapToLong(Episode::version).min().orElse(-1);
+    return episodes.stream().filter(e -> e.version() == first).mapToDouble(Episode::reward).average()
+        .orElse(Double.NaN);
+  }
+
   /** Mean reward of the first and of the last {@code share} of the episodes. */
   public synchronized double[] firstAndLast(double share) {
     int n = episodes.size();

@@ -31,6 +31,7 @@ public final class DemoReport {
   /**
    * @param rewardFirst     mean reward of the first 20% of the episodes
    * @param rewardLast      mean reward of the last 20%
+   * @param rewardInitialVersion mean reward of the episodes of the first policy version served in this run
    * @param klLast          mean KL(pi || pi_ref) estimate of the last 5 learner steps
    * @param learnerSteps    learner steps in all (resumed ones included)
    * @param policyVersions  newest policy version
@@ -40,7 +41,7 @@ public final class DemoReport {
    * @param waitShare       share of learner time spent waiting for batches
    * @param seconds         run length
    */
-  public record Summary(double rewardFirst, double rewardLast, double klLast, long learnerSteps, long policyVersions,
+  public record Summary(double rewardFirst, double rewardLast, double rewardInitialVersion, double klLast, long learnerSteps, long policyVersions,
                         int episodes, double trajectoriesPerSecond, double learnerTokensPerSecond, double waitShare,
                         double seconds) {}
 
@@ -65,7 +66,7 @@ public final class DemoReport {
     }
     double wait = learner.waitSeconds();
     double busy = learner.computeSeconds();
-    Summary summary = new Summary(fl[0], fl[1], kl, learner.step(), learner.version(), episodes.size(),
+    Summary summary = new Summary(fl[0], fl[1], recorder.initialVersionReward(), kl, learner.step(), learner.version(), episodes.size(),
         episodes.size() / Math.max(1e-9, seconds), compute == 0 ? 0 : tokens / compute,
         wait + busy == 0 ? 0 : wait / (wait + busy), seconds);
     writeCsv(dir.resolve("metrics.csv"), steps);
@@ -155,6 +156,7 @@ public final class DemoReport {
     row(h, "episodes", Integer.toString(s.episodes()));
     row(h, "mean reward, first 20% of episodes", fmt(s.rewardFirst()));
     row(h, "mean reward, last 20% of episodes", fmt(s.rewardLast()));
+    row(h, "mean reward of the first policy version's episodes", fmt(s.rewardInitialVersion()));
     row(h, "KL(pi || pi_ref), last steps", fmt(s.klLast()));
     row(h, "trajectories per second", fmt(s.trajectoriesPerSecond()));
     row(h, "learner tokens per second (of compute)", String.format(Locale.ROOT, "%.0f", s.learnerTokensPerSecond()));

@@ -62,8 +62,10 @@ public final class ReplayService implements AutoCloseable {
   }
 
   /**
-   * Stops the topology and leaves the consumer group: a plain {@code close} keeps the member until the session
-   * times out (45 s), and a restarted buffer would wait that long for its partitions.
+   * Stops the topology, asking to leave the consumer group. Kafka Streams only acts on that for static members
+   * ({@code consumer.group.instance.id}); a dynamic member stays until its session times out
+   * ({@code consumer.session.timeout.ms}, 45 s by default), and a buffer restarted sooner waits that long for its
+   * partitions.
    */
   public void close(Duration timeout) {
     streams.close(new KafkaStreams.CloseOptions().timeout(timeout).leaveGroup(true));

@@ -121,6 +121,10 @@ public final class DemoRun implements AutoCloseable {
     p.put("replay.fresh.fraction", "0.75");
     p.put("replay.max.times.sampled", "4");
     p.put("replay.staleness.max.versions", "3");
+    // A resumed demo's replay buffer rejoins its group; the member of the previous run stays until its session times
+    // out (Kafka Streams does not leave on close), so keep that short: the broker's minimum, 6 s, not 45 s.
+    p.put("consumer.session.timeout.ms", "6000");
+    p.put("consumer.heartbeat.interval.ms", "1500");
     p.putAll(settings.replay());
     replay = ReplayService.start(ReplayConfig.from(p));
     ReplayMeters.bind(registry, replay);

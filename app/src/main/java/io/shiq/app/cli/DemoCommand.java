@@ -72,7 +72,7 @@ public final class DemoCommand implements Callable<Integer> {
       + "${DEFAULT-VALUE}).")
   long seed = 1;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Where runs/<timestamp>/ reports and the state go "
+  @Option(names = "--out", paramLabel = "DIR", description = "Reports go to DIR/<timestamp>/, the state to DIR/state/ "
       + "(default: ${DEFAULT-VALUE}).")
   Path out = Path.of("runs");
 

@@ -7,8 +7,9 @@ import picocli.CommandLine.Option;
 
 /** Training options shared by {@code shiq learner} and {@code shiq demo}. */
 public final class LearnerOptions {
-  @Option(names = "--objective", description = "Training objective: shiq, naive, shifted-sampling, shifted-init, dpo, "
-      + "dro, copg (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--objective", description = "Training objective: shiq, naive, shifted-sampling, shifted-init or dro "
+      + "(dpo and copg train on pairs of one prompt, which replay batches are not: offline only; default: "
+      + "${DEFAULT-VALUE}).")
   public String objective = "shiq";
 
   @Option(names = "--beta", description = "KL-regularisation strength of the objective (default: ${DEFAULT-VALUE}; "

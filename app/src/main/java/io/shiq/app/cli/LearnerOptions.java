@@ -19,7 +19,7 @@ public final class LearnerOptions {
   @Option(names = "--gamma", description = "Discount over action tokens (default: ${DEFAULT-VALUE}).")
   public double gamma = 1.0;
 
-  @Option(names = "--lr", description = "Peak AdamW learning rate (default: ${DEFAULT-VALUE}; 3e-3 for the synthetic "
+  @Option(names = "--lr", description = "Peak AdamW learning rate (default: ${DEFAULT-VALUE}; 1e-3 for the synthetic "
       + "environment).")
   public double lr = 1e-4;
 
@@ -47,7 +47,7 @@ public final class LearnerOptions {
       return;
     }
     if (!given.hasMatchedOption("--lr")) {
-      lr = 3e-3;
+      lr = 1e-3;
     }
     if (!given.hasMatchedOption("--beta")) {
       beta = 0.05;

@@ -37,6 +37,28 @@ public final class DataDirectory {
     return Optional.empty();
   }
 
+  /**
+   * Where {@link #find(Path, String)} looked for {@code child}, in one phrase for a message: the places in the order
+   * they are tried and what was (not) there.
+   */
+  public static String searched(Path explicit, String child) {
+    if (explicit != null) {
+      return "--data-dir " + explicit.toAbsolutePath().normalize() + " has no " + child + "/";
+    }
+    String env = System.getenv(ENV);
+    if (env != null && !env.isBlank()) {
+      return ENV + "=" + env + " has no " + child + "/";
+    }
+    StringBuilder sb = new StringBuilder("no --data-dir, no $" + ENV + ", and ");
+    Optional<Path> shared = find(null);
+    if (shared.isPresent()) {
+      sb.append(shared.get()).append(" has no ").append(child).append('/');
+    } else {
+      sb.append("no ").append(Path.of("..", "shared", "data").toAbsolutePath().normalize()).append(" directory");
+    }
+    return sb.toString();
+  }
+
   /** A sub-directory of the data directory (e.g. {@code stories260k}), or empty when absent. */
   public static Optional<Path> find(Path explicit, String child) {
     return find(explicit).map(d -> d.resolve(child)).filter(Files::isDirectory);

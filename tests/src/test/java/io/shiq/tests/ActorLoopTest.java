@@ -53,6 +53,52 @@ class ActorLoopTest {
     return dir.get();
   }
 
+  /** An episode the environment wants to continue, cut because the actor ran out of turns, is truncated. */
+  @Test
+  void anEpisodeCutBeforeTheEnvironmentEndsItIsTruncated(TestKafka kafka) throws Exception {
+    Topics topics = kafka.newTopics();
+    AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(kafka.registryClient());
+    serializer.configure(Map.of("schema.registry.url", kafka.registryUrl()), false);
+    io.shiq.actor.env.Environment endless = new io.shiq.actor.env.Environment() {
+      @Override
+      public String id() {
+        return "endless";
+      }
+
+      @Override
+      public Episode start(long seed) {
+        return new Episode() {
+          @Override
+          public String taskId() {
+            return "endless";
+          }
+
+          @Override
+          public List<Observation> opening() {
+            return List.of(new Observation(Role.USER, new int[] {1}, "<s>"));
+          }
+
+          @Override
+          public Step act(int[] tokens, String text) {
+            return new Step(List.of(new Observation(Role.USER, new int[] {1}, "<s>")), 0.0, false);
+          }
+        };
+      }
+    };
+    try (PolicyModel model = PolicyModel.load(stories(), Device.cpu());
+         KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(kafka.producerProps(),
+             new StringSerializer(), serializer);
+         ActorLoop loop = new ActorLoop(model.weights().copy(), 0, model.tokenizer(), endless,
+             new ActorLoop.Settings("actor-cut", "main", 2, 2, SamplingParams.sample(1.0, 4, Set.of(), 3), 5),
+             producer, topics, null)) {
+      for (Trajectory t : loop.runBatch()) {
+        assertFalse(t.getDone(), t.getTrajectoryId());
+        assertTrue(t.getTruncated(), t.getTrajectoryId() + ": cut after 2 turns, the environment not done");
+        assertEquals(5, t.getTurns().size(), "opening, then 2 x (answer, observation)");
+      }
+    }
+  }
+
   @Test
   void anActorEmitsValidTrajectoriesAndSwapsWeightsBetweenBatches(TestKafka kafka) throws Exception {
     Topics topics = kafka.newTopics();
@@ -107,7 +153,9 @@ class ActorLoopTest {
         for (Trajectory t : received.values()) {
           assertEquals("story-keyword", t.getEnvId());
           assertEquals("llama2c:tok512", t.getTokenizerId());
-          assertTrue(t.getDone() != t.getTruncated());
+          // The environment ended every episode (its reward is final), many at the 24-token budget: terminal, not
+          // truncated, so learners do not bootstrap from a state after the end.
+          assertTrue(t.getDone() && !t.getTruncated(), t.getTrajectoryId() + " done/truncated");
           Turn prompt = t.getTurns().get(0);
           Turn answer = t.getTurns().get(1);
           assertEquals(Role.USER, prompt.getRole());

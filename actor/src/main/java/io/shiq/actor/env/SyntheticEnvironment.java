@@ -4,6 +4,7 @@ import io.shiq.avro.Role;
 import io.shiq.learner.synthetic.TreeMdp;
 import io.shiq.policy.tokenizer.Tokenizer;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The token-tree MDP of the synthetic study as an environment: the episode opens with BOS (token id K), the policy
@@ -61,6 +62,63 @@ public final class SyntheticEnvironment implements Environment {
         return new Step(List.of(), mdp.episodeReturn(actions), true);
       }
     };
+  }
+
+  /**
+   * Expected reward of the optimum of the regularised objective the learner optimises, max_pi E_pi[R] - beta
+   * KL(pi || pi_ref), for a policy over all tokens of {@code referenceLogProbs} (an action outside 0..K-1, e.g. BOS,
+   * ends the episode with reward 0, as {@link #start} scores it). Backward induction over action prefixes:
+   * <pre>
+   *   q(s, a) = R(s a) at depth D-1, else v(s a);   v(s) = beta ln sum_a pi_ref(a|s) exp(q(s, a) / beta)
+   *   pi*(a|s) = pi_ref(a|s) exp((q(s, a) - v(s)) / beta)
+   * </pre>
+   * then the reward expected under pi*. This is the figure a learner that has converged would reach; with a small beta
+   * it is close to the best leaf's reward.
+   *
+   * @param referenceLogProbs ln pi_ref(.|s) of the reference policy at the state after BOS and the action prefix
+   * @param beta              KL-regularisation strength of the learner's objective
+   */
+  public double regularisedOptimumReward(Function<int[], double[]> referenceLogProbs, double beta) {
+    if (!(beta > 0)) {
+      throw new IllegalArgumentException("beta must be > 0, got " + beta);
+    }
+    return expectedOptimalReward(new int[0], referenceLogProbs, beta)[1];
+  }
+
+  /** {v(s), E_{pi*}[R | s]} of the state after {@code prefix}. */
+  private double[] expectedOptimalReward(int[] prefix, Function<int[], double[]> referenceLogProbs, double beta) {
+    double[] lp = referenceLogProbs.apply(prefix);
+    double[] q = new double[lp.length];
+    double[] reward = new double[lp.length];
+    for (int a = 0; a < lp.length; a++) {
+      if (a >= mdp.vocab()) {
+        continue; // invalid action: reward 0 whatever follows, so q = v = 0 below it
+      }
+      int[] next = java.util.Arrays.copyOf(prefix, prefix.length + 1);
+      next[prefix.length] = a;
+      if (next.length == mdp.depth()) {
+        q[a] = mdp.episodeReturn(next);
+        reward[a] = q[a];
+      } else {
+        double[] child = expectedOptimalReward(next, referenceLogProbs, beta);
+        q[a] = child[0];
+        reward[a] = child[1];
+      }
+    }
+    double max = Double.NEGATIVE_INFINITY;
+    for (int a = 0; a < lp.length; a++) {
+      max = Math.max(max, lp[a] + q[a] / beta);
+    }
+    double sum = 0;
+    for (int a = 0; a < lp.length; a++) {
+      sum += Math.exp(lp[a] + q[a] / beta - max);
+    }
+    double v = beta * (max + Math.log(sum));
+    double expected = 0;
+    for (int a = 0; a < lp.length; a++) {
+      expected += Math.exp(lp[a] + (q[a] - v) / beta) * reward[a];
+    }
+    return new double[] {v, expected};
   }
 
   /** Token i < K is action "a<i>", K is BOS. */

@@ -160,9 +160,12 @@ public final class ActorLoop implements AutoCloseable {
             context.get(i).add(t);
           }
         }
-        if (g.finish() != Generation.FinishReason.STOP && step.done()) {
-          truncated[i] = true; // cut by the token budget, not finished by the policy: learners bootstrap
-        } else if (step.done()) {
+        // The environment decides when an episode ends: once it says done, its reward is final and the episode is
+        // terminal, even when the turn hit the token budget (the budget is part of the task). Only an episode the
+        // environment wanted to continue (context full, out of turns) is truncated and bootstrapped from V; marking
+        // terminal episodes truncated made learners bootstrap from an untrained state whose value drifted and undid
+        // what they had learnt (issue #12; Pardo et al. 2018, "Time Limits in Reinforcement Learning").
+        if (step.done()) {
           done[i] = true;
         }
       }

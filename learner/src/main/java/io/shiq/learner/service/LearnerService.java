@@ -202,18 +202,18 @@ public final class LearnerService implements AutoCloseable {
     Trainer trainer;
     Outbox restored = new Outbox();
     if (latest.isPresent()) {
-      trainer = Trainer.resume(settings.checkpointDir(), device);
+      trainer = Trainer.resume(settings.checkpointDir(), device, config);
       Path box = latest.get().resolve(Outbox.FILE);
       if (Files.exists(box)) {
         restored = Outbox.decode(Files.readAllBytes(box), box.toString());
       }
-      if (!trainer.config().objective().name().equals(config.objective().name())) {
-        LOG.warn("resuming checkpoint {} trained with objective {}; the requested {} is ignored (use a new checkpoint "
-            + "directory to change objective)", latest.get(), trainer.config().objective().name(),
-            config.objective().name());
-      }
       LOG.info("learner {}: resuming from {} (step {}, offsets {})", settings.learnerId(), latest.get(), trainer.step(),
           trainer.positions());
+      List<Trainer.ConfigChange> changes = trainer.configChanges();
+      if (!changes.isEmpty() && changes.get(changes.size() - 1).fromStep() == trainer.step() + 1) {
+        LOG.warn("learner {}: changed on resume, applied from step {}: {}", settings.learnerId(),
+            trainer.step() + 1, String.join(", ", changes.get(changes.size() - 1).changes()));
+      }
     } else {
       trainer = new Trainer(initial.get(), config);
       LOG.info("learner {}: new run in {} with objective {}", settings.learnerId(), settings.checkpointDir(),

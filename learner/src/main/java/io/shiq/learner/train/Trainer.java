@@ -59,6 +59,15 @@ public final class Trainer implements AutoCloseable {
   private final ValueHead valueHead;
   private final AdamW adam;
   private final Map<String, String> positions = new LinkedHashMap<>();
+  private final List<ConfigChange> configChanges = new ArrayList<>();
+
+  /**
+   * Hyper-parameters changed when a run was resumed: they apply from update {@code fromStep} on.
+   *
+   * @param fromStep the first update trained with the new values
+   * @param changes  "name old -> new" entries, see {@link TrainerConfig#changesFrom}
+   */
+  public record ConfigChange(long fromStep, List<String> changes) {}
 
   /** A new run: the reference is a frozen copy of {@code policy} as it is now. */
   public Trainer(LlamaWeights policy, TrainerConfig config) {
@@ -101,6 +110,11 @@ public final class Trainer implements AutoCloseable {
   /** Updates applied so far. */
   public long step() {
     return adam.step();
+  }
+
+  /** Hyper-parameter changes made on resumes of this run, oldest first (kept in every checkpoint). */
+  public List<ConfigChange> configChanges() {
+    return List.copyOf(configChanges);
   }
 
   /** Input positions (e.g. Kafka offsets by partition) stored with the next checkpoint. */
@@ -233,6 +247,7 @@ public final class Trainer implements AutoCloseable {
     meta.set("trainer", JSON.valueToTree(config));
     meta.set("model", JSON.valueToTree(policy.config()));
     meta.set("positions", JSON.valueToTree(positions));
+    meta.set("config_changes", JSON.valueToTree(configChanges));
     for (var a : attachments.entrySet()) {
       if (a.getKey().contains("/") || a.getKey().endsWith(".safetensors") || a.getKey().equals("trainer.json")) {
         throw new IllegalArgumentException("attachment name '" + a.getKey() + "' is taken or not a plain file name");
@@ -270,11 +285,33 @@ public final class Trainer implements AutoCloseable {
     return Optional.ofNullable(best);
   }
 
-  /** A trainer continuing from the newest checkpoint under {@code root}. */
+  /** A trainer continuing from the newest checkpoint under {@code root}, with the configuration saved there. */
   public static Trainer resume(Path root, Device device) throws IOException {
+    return resume(root, device, null);
+  }
+
+  /**
+   * A trainer continuing from the newest checkpoint under {@code root} with the hyper-parameters of
+   * {@code requested} (null: those saved in the checkpoint). Changed values (beta, gamma, learning rate and schedule,
+   * micro-batch, ...) apply from the next update and are recorded in {@link #configChanges()} and every later
+   * checkpoint. A different objective is refused: its parameters (a value head) and its loss scale do not carry over.
+   */
+  public static Trainer resume(Path root, Device device, TrainerConfig requested) throws IOException {
     Path dir = latest(root).orElseThrow(() -> new IOException("no checkpoint under " + root));
     JsonNode meta = JSON.readTree(dir.resolve("trainer.json").toFile());
-    TrainerConfig config = JSON.treeToValue(meta.get("trainer"), TrainerConfig.class);
+    TrainerConfig savedConfig = JSON.treeToValue(meta.get("trainer"), TrainerConfig.class);
+    TrainerConfig config = savedConfig;
+    List<String> changes = List.of();
+    if (requested != null) {
+      if (!requested.objective().name().equals(savedConfig.objective().name())) {
+        throw new IllegalArgumentException("the checkpoint " + dir + " was trained with objective "
+            + savedConfig.objective().name() + ", not " + requested.objective().name() + "; an objective cannot change "
+            + "within a run: start fresh with a new checkpoint directory (shiq learner --checkpoint-dir NEW, "
+            + "shiq demo --fresh) or keep --objective " + savedConfig.objective().name());
+      }
+      config = requested.withSeed(savedConfig.seed());
+      changes = config.changesFrom(savedConfig);
+    }
     LlamaConfig modelConfig = JSON.treeToValue(meta.get("model"), LlamaConfig.class);
     Map<String, Safetensors.Tensor> saved = Safetensors.read(dir.resolve("model.safetensors"));
     Map<String, float[]> policyHost = new LinkedHashMap<>();
@@ -303,6 +340,12 @@ public final class Trainer implements AutoCloseable {
       }
     });
     trainer.adam.restore(meta.get("step").asLong(), m, v);
+    for (JsonNode c : meta.path("config_changes")) {
+      trainer.configChanges.add(JSON.treeToValue(c, ConfigChange.class));
+    }
+    if (!changes.isEmpty()) {
+      trainer.configChanges.add(new ConfigChange(trainer.step() + 1, changes));
+    }
     Iterator<Map.Entry<String, JsonNode>> it = meta.path("positions").fields();
     while (it.hasNext()) {
       var e = it.next();

@@ -29,6 +29,38 @@ public record TrainerConfig(ObjectiveConfig objective, OptimizerConfig optimizer
     return new TrainerConfig(objective, optimizer, 16, 0, 100_000);
   }
 
+  /**
+   * What differs from {@code before}, one "name old -> new" entry per hyper-parameter (nested records flattened as
+   * {@code objective.beta}, {@code optimizer.learningRate}); the seed is left out, since it only shapes a new run's
+   * initialisation.
+   */
+  public java.util.List<String> changesFrom(TrainerConfig before) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    diff("", before, this, out);
+    out.removeIf(s -> s.startsWith("seed "));
+    return out;
+  }
+
+  private static void diff(String prefix, Record a, Record b, java.util.List<String> out) {
+    for (java.lang.reflect.RecordComponent c : a.getClass().getRecordComponents()) {
+      try {
+        Object x = c.getAccessor().invoke(a);
+        Object y = c.getAccessor().invoke(b);
+        if (x instanceof Record rx && y instanceof Record ry && rx.getClass() == ry.getClass()) {
+          diff(prefix + c.getName() + ".", rx, ry, out);
+        } else if (!java.util.Objects.equals(x, y)) {
+          out.add(prefix + c.getName() + " " + x + " -> " + y);
+        }
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot read " + c.getName() + " of " + a.getClass().getSimpleName(), e);
+      }
+    }
+  }
+
+  public TrainerConfig withSeed(long s) {
+    return new TrainerConfig(objective, optimizer, microBatch, s, referenceCacheSize);
+  }
+
   public TrainerConfig withMicroBatch(int n) {
     return new TrainerConfig(objective, optimizer, n, seed, referenceCacheSize);
   }

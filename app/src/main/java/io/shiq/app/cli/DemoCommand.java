@@ -3,6 +3,7 @@ package io.shiq.app.cli;
 import io.shiq.app.demo.DemoRecorder;
 import io.shiq.app.demo.DemoReport;
 import io.shiq.app.demo.DemoRun;
+import io.shiq.app.demo.RewardOptimum;
 import io.shiq.app.metrics.MetricsEndpoint;
 import io.shiq.policy.DataDirectory;
 import io.shiq.policy.PolicyModel;
@@ -17,6 +18,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
@@ -111,8 +113,14 @@ public final class DemoCommand implements Callable<Integer> {
       boolean stories = modelOptions.model != null || DataDirectory.find(modelOptions.dataDir, "stories260k")
           .isPresent();
       chosenEnv = stories ? "story-keyword" : "synthetic";
-      why = stories ? "" : " (stories260k/ not found in a data directory: --data-dir, $SHIQ_DATA or ../shared/data; "
-          + "using the synthetic environment)";
+      if (!stories) {
+        console.println("shiq demo: stories260K not found (" + DataDirectory.searched(modelOptions.dataDir,
+            "stories260k") + "), so this demo uses the synthetic token-tree environment; to run it on a language model, "
+            + "put stories260K.bin and tok512.bin from huggingface.co/karpathy/tinyllamas (folder stories260K) in "
+            + "DIR/stories260k/ and pass --data-dir DIR (or set $SHIQ_DATA), or bring your own with "
+            + "'shiq model pull ORG/NAME' and --model.");
+        why = " (fallback: no stories260K)";
+      }
     }
     learnerOptions.applyEnvironmentDefaults(chosenEnv, spec.commandLine().getParseResult());
     int tokens = chosenEnv.equals("synthetic") ? io.shiq.actor.env.SyntheticEnvironment.defaults().mdp().depth()
@@ -127,6 +135,8 @@ public final class DemoCommand implements Callable<Integer> {
       Configurator.setLevel("io.shiq", Level.WARN);
     }
     PolicyModel model = PolicySource.load(chosenEnv, modelOptions);
+    // The reference is the initial policy (a resumed learner's reference.safetensors holds the same weights).
+    OptionalDouble rewardOptimum = RewardOptimum.of(chosenEnv, model.weights(), learnerOptions.beta);
     console.printf("shiq demo: %s%s, policy %s on %s, objective %s, %d actor(s), %.1f min%s%n", chosenEnv, why,
         model.source(), model.weights().device(), learnerOptions.objective, actors, minutes,
         resuming ? ", resuming from " + state : "");
@@ -163,6 +173,16 @@ public final class DemoCommand implements Callable<Integer> {
       try {
         run.start();
         config.put("resumed_from_step", run.resumedFromStep());
+        // What the learner trains with (a resumed run applies changed hyper-parameters from its next step).
+        var trainer = run.learner().trainer();
+        config.put("beta", trainer.config().objective().beta());
+        config.put("gamma", trainer.config().objective().gamma());
+        config.put("lr", trainer.config().optimizer().learningRate());
+        config.put("micro_batch", trainer.config().microBatch());
+        config.put("config_changes", trainer.configChanges());
+        trainer.configChanges().stream().filter(c -> c.fromStep() == run.resumedFromStep() + 1).forEach(c ->
+            console.println("shiq demo: changed on resume, applied from step " + c.fromStep() + ": "
+                + String.join(", ", c.changes())));
         if (metrics.url() != null) {
           console.println("metrics: " + metrics.url());
         }
@@ -173,18 +193,23 @@ public final class DemoCommand implements Callable<Integer> {
       if (run.failure() != null) {
         System.err.println("shiq demo: " + run.failure().getMessage() + " (writing the report of what ran)");
       }
-      DemoReport.Summary s = DemoReport.write(runDir, recorder, run.learner(), seconds, config);
+      DemoReport.Summary s = DemoReport.write(runDir, recorder, run.learner(), seconds, config,
+          rewardOptimum);
+      String optimum = s.rewardOptimum().isPresent() ? num(s.rewardOptimum().getAsDouble()) : "unknown";
       console.printf(Locale.ROOT, "%nran %.1f s: %d learner steps (from step %d), policy v%d, %d episodes "
-              + "(%.1f/s); mean reward first 20%% %.4f -> last 20%% %.4f; KL %.4f; learner %.0f tokens/s, waiting "
-              + "for data %.0f%% of the time%nreport: %s%n", s.seconds(), s.learnerSteps(), run.resumedFromStep(),
-          s.policyVersions(), s.episodes(), s.trajectoriesPerSecond(), s.rewardFirst(), s.rewardLast(), s.klLast(),
-          s.learnerTokensPerSecond(), 100 * s.waitShare(), runDir.resolve("report.html"));
+              + "(%.1f/s); mean reward first 20%% %.4f -> last 20%% %.4f (best 20%% window %.4f, optimum %s); "
+              + "KL %.4f; learner %.0f tokens/s, waiting for data %.0f%% of the time%nreport: %s%n", s.seconds(),
+          s.learnerSteps(), run.resumedFromStep(), s.policyVersions(), s.episodes(), s.trajectoriesPerSecond(),
+          s.rewardFirst(), s.rewardLast(), s.rewardBestWindow(), optimum, s.klLast(), s.learnerTokensPerSecond(),
+          100 * s.waitShare(), runDir.resolve("report.html"));
       console.println(String.format(Locale.ROOT, "{\"demo\":\"%s\",\"env\":\"%s\",\"objective\":\"%s\","
-              + "\"reward_first\":%s,\"reward_last\":%s,\"reward_initial_version\":%s,\"kl_last\":%s,\"learner_steps\":%d,\"policy_versions\":%d,"
+              + "\"reward_first\":%s,\"reward_last\":%s,\"reward_initial_version\":%s,"
+              + "\"reward_best_window\":%s,\"reward_optimum\":%s,\"kl_last\":%s,\"learner_steps\":%d,\"policy_versions\":%d,"
               + "\"actor_version\":%d,\"resumed_from_step\":%d,\"episodes\":%d,\"seconds\":%.1f,"
               + "\"trajectories_per_s\":%.2f,\"learner_tokens_per_s\":%.0f,\"learner_wait_share\":%.3f,\"report\":\"%s\"}",
           run.failure() == null ? "done" : "failed", chosenEnv, learnerOptions.objective, num(s.rewardFirst()),
-          num(s.rewardLast()), num(s.rewardInitialVersion()), num(s.klLast()), s.learnerSteps(), s.policyVersions(), recorder.actorVersion(),
+          num(s.rewardLast()), num(s.rewardInitialVersion()), num(s.rewardBestWindow()),
+          s.rewardOptimum().isPresent() ? num(s.rewardOptimum().getAsDouble()) : "null", num(s.klLast()), s.learnerSteps(), s.policyVersions(), recorder.actorVersion(),
           run.resumedFromStep(), s.episodes(), s.seconds(), s.trajectoriesPerSecond(), s.learnerTokensPerSecond(),
           s.waitShare(),
           runDir.resolve("report.html").toString().replace("\\", "/")));

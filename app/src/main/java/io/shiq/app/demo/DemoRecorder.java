@@ -59,6 +59,17 @@ public final class DemoRecorder {
     learnerLag = r.consumerLag();
   }
 
+  /** Records an episode as it is (tests, and reports built from recorded data). */
+  synchronized void add(Episode e) {
+    episodes.add(e);
+    actorVersion = Math.max(actorVersion, e.version());
+  }
+
+  /** Records a learner step as it is (tests, and reports built from recorded data). */
+  synchronized void add(Step s) {
+    steps.add(s);
+  }
+
   /** Mean reward of the last {@link #RECENT} episodes (NaN before the first). */
   public synchronized double recentReward() {
     int n = Math.min(RECENT, episodes.size());
@@ -110,7 +121,7 @@ public final class DemoRecorder {
   /** Mean reward of the first and of the last {@code share} of the episodes. */
   public synchronized double[] firstAndLast(double share) {
     int n = episodes.size();
-    int k = Math.max(1, (int) Math.floor(n * share));
+    int k = windowSize(n, share);
     if (n == 0) {
       return new double[] {Double.NaN, Double.NaN};
     }
@@ -121,5 +132,42 @@ public final class DemoRecorder {
       last += episodes.get(n - 1 - i).reward();
     }
     return new double[] {first / k, last / k};
+  }
+
+  /**
+   * Best mean reward over any {@code share} of the episodes in a row, in episode order (a sliding window of
+   * {@link #windowSize} episodes); NaN before any episode.
+   */
+  public synchronized double bestWindow(double share) {
+    return bestWindowMean(episodes.stream().mapToDouble(Episode::reward).toArray(), share);
+  }
+
+  /**
+   * Episodes in a window of {@code share} of {@code n} episodes: {@code floor(n * share)}, at least 1 (so with fewer
+   * than 1/share episodes, e.g. under 5 at 20%, a window is a single episode). {@link #firstAndLast} uses it too.
+   */
+  public static int windowSize(int n, double share) {
+    return Math.max(1, (int) Math.floor(n * share + 1e-9));
+  }
+
+  /**
+   * Highest mean of {@link #windowSize windowSize(values.length, share)} consecutive values; NaN when there are none.
+   */
+  public static double bestWindowMean(double[] values, double share) {
+    int n = values.length;
+    if (n == 0) {
+      return Double.NaN;
+    }
+    int k = Math.min(n, windowSize(n, share));
+    // Prefix sums: every window's sum is one difference.
+    double[] prefix = new double[n + 1];
+    for (int i = 0; i < n; i++) {
+      prefix[i + 1] = prefix[i] + values[i];
+    }
+    double best = Double.NEGATIVE_INFINITY;
+    for (int i = k; i <= n; i++) {
+      best = Math.max(best, prefix[i] - prefix[i - k]);
+    }
+    return best / k;
   }
 }

@@ -48,16 +48,44 @@ class DemoLoopTest {
     String html = Files.readString(report);
     assertTrue(html.contains("reward.png") && html.contains("Last episodes"), "report has plots and samples");
 
-    JsonNode second = demo(out, "0.15");
+    // The synthetic environment knows the optimum of the regularised objective: a reward above the initial policy's.
+    double optimum = first.get("reward_optimum").asDouble();
+    assertTrue(optimum > initial && optimum <= 1, "reward_optimum " + first);
+    assertTrue(first.get("reward_best_window").asDouble() >= after, "the best 20% window is at least the last 20%");
+
+    // A changed beta applies from the resumed step, and the console and the report say so.
+    StringWriter text = new StringWriter();
+    JsonNode second = demo(out, text, "0.15", "--beta", "0.1");
     assertEquals("done", second.get("demo").asText(), second.toString());
+    String change = "changed on resume, applied from step " + (first.get("learner_steps").asLong() + 1)
+        + ": objective.beta 0.05 -> 0.1";
+    assertTrue(text.toString().contains(change), text.toString());
+    String html2 = Files.readString(Path.of(second.get("report").asText())).replace("&quot;", "\"")
+        .replace("&gt;", ">");
+    assertTrue(html2.contains("\"beta\" : 0.1") && html2.contains("objective.beta 0.05 -> 0.1"),
+        "the report records the beta in effect and the change");
     assertEquals(first.get("learner_steps").asLong(), second.get("resumed_from_step").asLong(),
         "the second run resumes from the first one's last checkpoint");
     assertTrue(second.get("learner_steps").asLong() > second.get("resumed_from_step").asLong(), second.toString());
     assertTrue(second.get("policy_versions").asLong() > first.get("policy_versions").asLong(), second.toString());
+
+    // A different objective cannot continue this run: refused, with how to start fresh.
+    StringWriter err = new StringWriter();
+    CommandLine cl = ShiqCommand.commandLine();
+    cl.setOut(new PrintWriter(new StringWriter()));
+    cl.setErr(new PrintWriter(err));
+    int rc = cl.execute("demo", "--env", "synthetic", "--minutes", "0.1", "--out", out.toString(), "--progress",
+        "lines", "--objective", "dro");
+    assertTrue(rc != 0, "refused: " + err);
+    assertTrue(err.toString().contains("objective shiq, not dro") && err.toString().contains("--fresh"),
+        err.toString());
   }
 
   private static JsonNode demo(Path out, String minutes, String... extra) throws Exception {
-    StringWriter text = new StringWriter();
+    return demo(out, new StringWriter(), minutes, extra);
+  }
+
+  private static JsonNode demo(Path out, StringWriter text, String minutes, String... extra) throws Exception {
     CommandLine cl = ShiqCommand.commandLine();
     cl.setOut(new PrintWriter(text));
     String[] args = new String[] {"demo", "--env", "synthetic", "--minutes", minutes, "--out", out.toString(),

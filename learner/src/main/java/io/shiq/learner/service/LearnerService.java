@@ -211,7 +211,7 @@ public final class LearnerService implements AutoCloseable {
           trainer.positions());
       List<Trainer.ConfigChange> changes = trainer.configChanges();
       if (!changes.isEmpty() && changes.get(changes.size() - 1).fromStep() == trainer.step() + 1) {
-        LOG.warn("learner {}: changed on resume, applied from step {}: {}", settings.learnerId(),
+        LOG.info("learner {}: changed on resume, applied from step {}: {}", settings.learnerId(),
             trainer.step() + 1, String.join(", ", changes.get(changes.size() - 1).changes()));
       }
     } else {

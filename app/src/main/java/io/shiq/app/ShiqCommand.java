@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
         ReplayCommand.class,
         LearnerCommand.class,
         BenchCommand.class,
+        io.shiq.app.cli.ModelCommand.class,
         CommandLine.HelpCommand.class,
     },
     footer = {"", "Run 'shiq COMMAND --help' for the options of one command."})

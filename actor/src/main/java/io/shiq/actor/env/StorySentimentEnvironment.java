@@ -57,7 +57,7 @@ public final class StorySentimentEnvironment implements Environment {
   public Episode start(long seed) {
     int which = (int) Math.floorMod(seed, (long) prompts.size());
     String prompt = prompts.get(which);
-    int[] tokens = tokenizer.encode(prompt, true, false);
+    int[] tokens = StoryPrompts.encode(tokenizer, prompt);
     return new Episode() {
       @Override
       public String taskId() {

@@ -2,6 +2,7 @@ package io.shiq.learner.objective;
 
 import ai.djl.ndarray.NDArray;
 import io.shiq.policy.model.Llama;
+import io.shiq.policy.model.Scalars;
 
 /**
  * The one-step rungs of the ablation ladder: loss = sum_t mask_t d_t^2, with the next-state term taken at the next
@@ -44,13 +45,15 @@ final class OneStep implements Objective {
   }
 
   static NDArray residuals(TokenTerms k, NDArray logits, Variant variant) {
-    double beta = k.config.beta();
-    double gamma = k.config.gamma();
+    // Scalar factors as Scalars arrays, not mul(double): autograd keeps them (see Scalars).
+    NDArray beta = Scalars.of(k.m, k.config.beta());
+    NDArray gamma = Scalars.of(k.m, k.config.gamma());
+    NDArray gammaBeta = Scalars.of(k.m, k.config.gamma() * k.config.beta());
     return switch (variant) {
       case SHIFTED_INIT -> k.la.sub(k.laRef).mul(beta).sub(k.rewards)
           .sub(k.atNextState(k.value).mul(gamma));
       case SHIFTED_SAMPLING -> k.la.sub(k.laRef.sub(k.lseRef)).mul(beta).sub(k.rewards)
-          .sub(k.atNextState(k.lse).mul(gamma * beta));
+          .sub(k.atNextState(k.lse).mul(gammaBeta));
       case NAIVE -> {
         if (k.batch.refLogProbs == null) {
           throw new IllegalArgumentException("the naive objective needs the reference log-probabilities of every "
@@ -58,7 +61,7 @@ final class OneStep implements Objective {
         }
         NDArray shifted = k.batch.refLogProbs.add(logits);
         NDArray soft = Llama.logSumExp(shifted);
-        yield k.la.mul(beta).sub(k.rewards).sub(k.atNextState(soft).mul(gamma * beta));
+        yield k.la.mul(beta).sub(k.rewards).sub(k.atNextState(soft).mul(gammaBeta));
       }
     };
   }

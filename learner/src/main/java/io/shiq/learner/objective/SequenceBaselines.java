@@ -2,6 +2,7 @@ package io.shiq.learner.objective;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import io.shiq.policy.model.Scalars;
 
 /** Sequence-level baselines on the same data path as ShiQ; S(y) = sum_t mask_t rho_t, R(y) = sum of rewards. */
 final class SequenceBaselines {
@@ -19,7 +20,8 @@ final class SequenceBaselines {
 
   static NDArray softplus(NDArray x) {
     // ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|), stable for large |x|.
-    return x.maximum(0f).add(x.abs().neg().exp().add(1f).log());
+    // maximum(Scalars), not maximum(0f): autograd keeps the scalar (see Scalars).
+    return x.maximum(Scalars.of(x.getManager(), 0)).add(x.abs().neg().exp().add(1f).log());
   }
 
   /**
@@ -46,7 +48,7 @@ final class SequenceBaselines {
     public LossResult loss(TokenBatch batch, NDArray logits, NDArray values) {
       TokenTerms k = new TokenTerms(batch, logits, config);
       NDArray[] s = pairs(TokenTerms.rowSum(k.rho.mul(k.mask)), batch);
-      NDArray perPair = softplus(s[0].sub(s[1]).mul(-config.beta()));
+      NDArray perPair = softplus(s[0].sub(s[1]).mul(Scalars.of(k.m, -config.beta())));
       return k.result(perPair.mean(), perPair.repeat(0, 2));
     }
   }
@@ -81,8 +83,9 @@ final class SequenceBaselines {
       TokenTerms k = new TokenTerms(batch, logits, config);
       NDArray total = TokenTerms.rowSum(k.rewards.mul(k.mask));
       NDArray delta = total.sub(values.reshape(batch.batch)).sub(TokenTerms.rowSum(k.rho.mul(k.mask))
-          .mul(config.beta()));
-      NDArray loss = delta.square().mul(0.5).mul(k.keep).sum().div(Math.max(1, k.keptTrajectories()));
+          .mul(Scalars.of(k.m, config.beta())));
+      NDArray loss = delta.square().mul(Scalars.of(k.m, 0.5)).mul(k.keep).sum()
+          .div(Scalars.of(k.m, Math.max(1, k.keptTrajectories())));
       return k.result(loss, delta.abs());
     }
   }
@@ -113,8 +116,8 @@ final class SequenceBaselines {
       TokenTerms k = new TokenTerms(batch, logits, config);
       NDArray[] r = pairs(TokenTerms.rowSum(k.rewards.mul(k.mask)), batch);
       NDArray[] s = pairs(TokenTerms.rowSum(k.rho.mul(k.mask)), batch);
-      NDArray delta = r[0].sub(r[1]).sub(s[0].sub(s[1]).mul(config.beta()));
-      NDArray perPair = delta.square().div(4 * config.beta());
+      NDArray delta = r[0].sub(r[1]).sub(s[0].sub(s[1]).mul(Scalars.of(k.m, config.beta())));
+      NDArray perPair = delta.square().div(Scalars.of(k.m, 4 * config.beta()));
       return k.result(perPair.mean(), delta.abs().repeat(0, 2));
     }
   }

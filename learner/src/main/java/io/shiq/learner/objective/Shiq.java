@@ -2,6 +2,7 @@ package io.shiq.learner.objective;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import io.shiq.policy.model.Scalars;
 
 /**
  * ShiQ, the multi-step shifted-Q objective (the default).
@@ -62,7 +63,7 @@ final class Shiq implements Objective {
       }
       bootPos[row] = Math.min(last + 1, t - 1);
     }
-    NDArray c = k.mask.mul(k.rewards.sub(k.rho.mul(k.config.beta())));
+    NDArray c = k.mask.mul(k.rewards.sub(k.rho.mul(Scalars.of(k.m, k.config.beta()))));
     NDArray g = k.m.create(w, new Shape(b.batch, t, t)).matMul(c.expandDims(-1)).squeeze(-1);
     NDArray vBoot = k.value.gather(k.m.create(bootPos, new Shape(b.batch, 1)), 1);       // [B, 1]
     g = g.add(k.m.create(wBoot, new Shape(b.batch, t)).mul(vBoot));

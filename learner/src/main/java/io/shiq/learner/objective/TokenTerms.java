@@ -2,6 +2,7 @@ package io.shiq.learner.objective;
 
 import ai.djl.ndarray.NDArray;
 import io.shiq.policy.model.Llama;
+import io.shiq.policy.model.Scalars;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
@@ -46,7 +47,7 @@ final class TokenTerms {
     this.lse = Llama.logSumExp(logits);
     this.la = logits.gather(batch.actions(m).expandDims(-1), -1).squeeze(-1);
     this.rho = la.sub(lse).sub(laRef.sub(lseRef));
-    this.value = lse.sub(lseRef).mul(config.beta());
+    this.value = lse.sub(lseRef).mul(Scalars.of(m, config.beta()));   // Scalars, not mul(double): autograd keeps it
     this.keepHost = new float[batch.batch];
     for (int b = 0; b < batch.batch; b++) {
       keepHost[b] = batch.truncated(b) && config.truncation() == ObjectiveConfig.Truncation.DROP ? 0f : 1f;
@@ -107,7 +108,7 @@ final class TokenTerms {
     NDArray perTrajectory = rowSum(maskedTerms).mul(keep).sum();
     int denominator = config.normalization() == ObjectiveConfig.Normalization.PER_TOKEN
         ? keptActionTokens() : keptTrajectories();
-    return perTrajectory.div(Math.max(1, denominator));
+    return perTrajectory.div(Scalars.of(m, Math.max(1, denominator)));
   }
 
   /** Mean of |x| over action tokens of each row, [B]. */

@@ -20,6 +20,7 @@ import io.shiq.policy.io.Safetensors;
 import io.shiq.policy.model.Llama;
 import io.shiq.policy.model.LlamaConfig;
 import io.shiq.policy.model.LlamaWeights;
+import io.shiq.policy.model.Scalars;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -176,7 +177,8 @@ public final class Trainer implements AutoCloseable {
         }
         double count = perToken ? r.actionTokens() : r.trajectories();
         if (count > 0) {
-          gc.backward(r.loss().mul(count / total));
+          // Scalars, not mul(double): the backward pass reads this factor first (see Scalars).
+          gc.backward(r.loss().mul(Scalars.of(policy.manager(), count / total)));
           loss += chunkLoss * count / total;
         }
         float kl = r.klEstimate().getFloat();

@@ -173,7 +173,7 @@ public final class Llama {
     }
     long s = k.getShape().get(2);
     NDArray scores = q.matMul(k.transpose(0, 1, 3, 2))
-        .mul(1.0 / Math.sqrt(hd))
+        .mul(Scalars.of(h.getManager(), 1.0 / Math.sqrt(hd)))             // not mul(double): see Scalars
         .reshape(b, c.nKvHeads(), group, t, s)
         .add(mask);                                                          // mask: [B or 1, 1, 1, T, S]
     NDArray out = scores.softmax(-1)

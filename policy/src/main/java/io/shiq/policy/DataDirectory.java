@@ -54,7 +54,8 @@ public final class DataDirectory {
     if (shared.isPresent()) {
       sb.append(shared.get()).append(" has no ").append(child).append('/');
     } else {
-      sb.append("no ").append(Path.of("..", "shared", "data").toAbsolutePath().normalize()).append(" directory");
+      sb.append("neither ").append(Path.of("..", "shared", "data").toAbsolutePath().normalize()).append(" nor ")
+          .append(Path.of("..", "..", "shared", "data").toAbsolutePath().normalize()).append(" exists");
     }
     return sb.toString();
   }

@@ -48,8 +48,9 @@ public final class ShiqCommand implements Runnable {
     CommandLine cl = new CommandLine(new ShiqCommand());
     cl.setUsageHelpAutoWidth(true);
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      commandLine.getErr().println(commandLine.getColorScheme().errorText("shiq " + commandLine.getCommandName()
-          + ": " + (ex.getMessage() == null ? ex.toString() : ex.getMessage())));
+      // qualifiedName: "shiq model pull", not just "pull", for subcommands of subcommands.
+      commandLine.getErr().println(commandLine.getColorScheme().errorText(commandLine.getCommandSpec()
+          .qualifiedName() + ": " + (ex.getMessage() == null ? ex.toString() : ex.getMessage())));
       if (System.getenv("SHIQ_DEBUG") != null) {
         ex.printStackTrace(commandLine.getErr());
       }

@@ -33,6 +33,11 @@ class TokenizerTest {
   }
 
   @Test
+  void llama2cGenerationStopsAtEosAndAtTheNextStorysBos() {
+    assertEquals(java.util.Set.of(Llama2cTokenizer.EOS, Llama2cTokenizer.BOS), tok.stopTokens());
+  }
+
+  @Test
   void knownIds() {
     // The dummy prefix, then characters merged by score. Byte fallback: id = byte + 3.
     int space = tok.encode(" ", false, false)[0];

@@ -2,6 +2,8 @@ package io.shiq.actor.env;
 
 import io.shiq.avro.Role;
 import java.util.List;
+import java.util.OptionalDouble;
+import java.util.function.Function;
 
 /**
  * Where episodes happen. An episode opens with observations (system / user turns), then alternates: the policy takes
@@ -14,6 +16,17 @@ public interface Environment {
 
   /** A new episode; {@code seed} makes its task reproducible. */
   Episode start(long seed);
+
+  /**
+   * The expected reward of the optimum of the KL-regularised objective max E[R] - beta KL(pi || pi_ref), where the
+   * environment can compute it (a small, fully known MDP); empty otherwise (the default).
+   *
+   * @param referenceLogProbs ln pi_ref(.|context) over the vocabulary, for a context of token ids (the opening, then
+   *                          actions)
+   */
+  default OptionalDouble regularisedOptimumReward(Function<int[], double[]> referenceLogProbs, double beta) {
+    return OptionalDouble.empty();
+  }
 
   /** Non-action tokens shown to the policy: role, token ids, and the text they decode to. */
   record Observation(Role role, int[] tokens, String text) {}

@@ -4,6 +4,7 @@ import io.shiq.avro.Role;
 import io.shiq.learner.synthetic.TreeMdp;
 import io.shiq.policy.tokenizer.Tokenizer;
 import java.util.List;
+import java.util.OptionalDouble;
 import java.util.function.Function;
 
 /**
@@ -19,9 +20,15 @@ public final class SyntheticEnvironment implements Environment {
     this.mdp = mdp;
   }
 
-  /** 4 tokens, depth 3, beta 0.5, final-only rewards: the synthetic study's default setting. */
+  /** The learner's default beta on this environment; the tree's own optimum uses the same. */
+  public static final double DEFAULT_BETA = 0.05;
+
+  /**
+   * 4 tokens, depth 3, final-only rewards (the synthetic study's tree); its beta is the learner's default here, so
+   * that the tree's own q* / pi* describe what the demo trains towards (the rewards do not depend on beta).
+   */
   public static SyntheticEnvironment defaults() {
-    return new SyntheticEnvironment(new TreeMdp(4, 3, 0.5, 1.0, TreeMdp.RewardKind.FINAL, 2026));
+    return new SyntheticEnvironment(new TreeMdp(4, 3, DEFAULT_BETA, 1.0, TreeMdp.RewardKind.FINAL, 2026));
   }
 
   public TreeMdp mdp() {
@@ -75,14 +82,25 @@ public final class SyntheticEnvironment implements Environment {
    * then the reward expected under pi*. This is the figure a learner that has converged would reach; with a small beta
    * it is close to the best leaf's reward.
    *
-   * @param referenceLogProbs ln pi_ref(.|s) of the reference policy at the state after BOS and the action prefix
+   * @param referenceLogProbs ln pi_ref(.|context) of the reference policy, for BOS followed by an action prefix
    * @param beta              KL-regularisation strength of the learner's objective
    */
-  public double regularisedOptimumReward(Function<int[], double[]> referenceLogProbs, double beta) {
+  @Override
+  public OptionalDouble regularisedOptimumReward(Function<int[], double[]> referenceLogProbs, double beta) {
     if (!(beta > 0)) {
       throw new IllegalArgumentException("beta must be > 0, got " + beta);
     }
-    return expectedOptimalReward(new int[0], referenceLogProbs, beta)[1];
+    int bos = mdp.vocab();
+    Function<int[], double[]> afterBos = prefix -> {
+      int[] context = new int[prefix.length + 1];
+      context[0] = bos;
+      System.arraycopy(prefix, 0, context, 1, prefix.length);
+      return referenceLogProbs.apply(context);
+    };
+    if (afterBos.apply(new int[0]).length < mdp.vocab()) {
+      return OptionalDouble.empty(); // not a policy over the tree's tokens
+    }
+    return OptionalDouble.of(expectedOptimalReward(new int[0], afterBos, beta)[1]);
   }
 
   /** {v(s), E_{pi*}[R | s]} of the state after {@code prefix}. */

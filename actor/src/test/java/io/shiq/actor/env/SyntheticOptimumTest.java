@@ -12,11 +12,11 @@ class SyntheticOptimumTest {
   private final SyntheticEnvironment env = SyntheticEnvironment.defaults();
   private final TreeMdp mdp = env.mdp();
 
-  /** The state index of an action prefix in the MDP's numbering. */
-  private int state(int[] prefix) {
+  /** The state index of a context (BOS, then actions) in the MDP's numbering. */
+  private int state(int[] context) {
     int s = 0;
-    for (int a : prefix) {
-      s = mdp.child(s, a);
+    for (int i = 1; i < context.length; i++) {
+      s = mdp.child(s, context[i]);
     }
     return s;
   }
@@ -35,7 +35,8 @@ class SyntheticOptimumTest {
       }
       expected += p * mdp.episodeReturn(actions);
     }
-    double got = env.regularisedOptimumReward(prefix -> logSoftmax(mdp.refLogits(state(prefix))), mdp.beta());
+    double got = env.regularisedOptimumReward(context -> logSoftmax(mdp.refLogits(state(context))), mdp.beta())
+        .getAsDouble();
     assertEquals(expected, got, 1e-9);
   }
 
@@ -52,11 +53,12 @@ class SyntheticOptimumTest {
       referenceReward += Math.pow(1.0 / v, mdp.depth()) * mdp.episodeReturn(actions);
       best = Math.max(best, mdp.episodeReturn(actions));
     }
-    assertEquals(referenceReward, env.regularisedOptimumReward(p -> uniform, 1e6), 1e-6);
-    assertEquals(best, env.regularisedOptimumReward(p -> uniform, 1e-4), 1e-6);
-    double mid = env.regularisedOptimumReward(p -> uniform, 0.05);
+    assertEquals(referenceReward, env.regularisedOptimumReward(p -> uniform, 1e6).getAsDouble(), 1e-6);
+    assertEquals(best, env.regularisedOptimumReward(p -> uniform, 1e-4).getAsDouble(), 1e-6);
+    double mid = env.regularisedOptimumReward(p -> uniform, 0.05).getAsDouble();
     assertTrue(mid > referenceReward && mid < best, "beta 0.05: " + mid);
     assertThrows(IllegalArgumentException.class, () -> env.regularisedOptimumReward(p -> uniform, 0));
+    assertTrue(env.regularisedOptimumReward(p -> new double[2], 0.05).isEmpty(), "a policy over other tokens");
   }
 
   private static double[] logSoftmax(double[] x) {

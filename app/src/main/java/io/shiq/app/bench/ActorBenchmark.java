@@ -14,7 +14,6 @@ import io.shiq.policy.tokenizer.Llama2cTokenizer;
 import io.shiq.schemas.registry.SchemaRegistryClient;
 import io.shiq.schemas.serde.AvroSerializer;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,8 +54,7 @@ public final class ActorBenchmark implements Callable<Integer> {
     }
     try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.ephemeral());
          PolicyModel model = modelOptions.load()) {
-      Set<Integer> stop = new HashSet<>(model.tokenizer().eosIds());
-      stop.add(Llama2cTokenizer.BOS);
+      Set<Integer> stop = model.tokenizer().stopTokens();
       SamplingParams sampling = new SamplingParams(1.0, 0, 1.0, maxTokens, stop, 0);
       // Baseline: the same generation, nothing else.
       Generator generator = new Generator(new Llama(model.weights()));

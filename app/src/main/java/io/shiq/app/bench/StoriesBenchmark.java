@@ -20,7 +20,6 @@ import io.shiq.policy.tokenizer.Llama2cTokenizer;
 import io.shiq.policy.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -94,10 +93,7 @@ public final class StoriesBenchmark implements Callable<Integer> {
     Pattern pattern = Pattern.compile("\\b" + Pattern.quote(word.toLowerCase(Locale.ROOT)) + "\\b");
     try (PolicyModel base = modelOptions.load()) {
       Tokenizer tok = base.tokenizer();
-      Set<Integer> stop = new HashSet<>(tok.eosIds());
-      if (tok instanceof Llama2cTokenizer) {
-        stop.add(Llama2cTokenizer.BOS);
-      }
+      Set<Integer> stop = tok.stopTokens();
       long t0 = System.nanoTime();
       List<Generation> data = sample(base.weights(), stories, stop, seed);
       List<TrainingSequence> sequences = new ArrayList<>();

@@ -9,13 +9,11 @@ import io.shiq.app.metrics.MetricsEndpoint;
 import io.shiq.avro.Trajectory;
 import io.shiq.policy.PolicyModel;
 import io.shiq.policy.generate.SamplingParams;
-import io.shiq.policy.tokenizer.Llama2cTokenizer;
 import io.shiq.schemas.registry.SchemaRegistryClient;
 import io.shiq.schemas.serde.AvroSerializer;
 import io.shiq.schemas.topic.TopicAdmin;
 import io.shiq.schemas.topic.Topics;
 import java.lang.management.ManagementFactory;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -135,13 +133,8 @@ public final class ActorCommand implements Callable<Integer> {
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
     PolicyModel model = PolicySource.load(env, modelOptions);
-    if (env.equals("synthetic")) {
-      maxTokens = io.shiq.actor.env.SyntheticEnvironment.defaults().mdp().depth();
-    }
-    Set<Integer> stop = new HashSet<>(model.tokenizer().eosIds());
-    if (model.tokenizer() instanceof Llama2cTokenizer) {
-      stop.add(Llama2cTokenizer.BOS);
-    }
+    maxTokens = Environments.defaults(env).answerTokens().orElse(maxTokens);
+    Set<Integer> stop = model.tokenizer().stopTokens();
     WeightSubscriber weights = noWeightUpdates ? null : new WeightSubscriber(bootstrapServers, registry, topics, arm,
         0, model.weights().device());
     AtomicBoolean stopping = new AtomicBoolean();

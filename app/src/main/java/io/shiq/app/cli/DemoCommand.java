@@ -1,5 +1,7 @@
 package io.shiq.app.cli;
 
+import io.shiq.actor.env.EnvironmentDefaults;
+import io.shiq.actor.env.Environments;
 import io.shiq.app.demo.DemoRecorder;
 import io.shiq.app.demo.DemoReport;
 import io.shiq.app.demo.DemoRun;
@@ -122,9 +124,9 @@ public final class DemoCommand implements Callable<Integer> {
         why = " (fallback: no stories260K)";
       }
     }
-    learnerOptions.applyEnvironmentDefaults(chosenEnv, spec.commandLine().getParseResult());
-    int tokens = chosenEnv.equals("synthetic") ? io.shiq.actor.env.SyntheticEnvironment.defaults().mdp().depth()
-        : maxTokens;
+    EnvironmentDefaults envDefaults = Environments.defaults(chosenEnv);
+    learnerOptions.applyEnvironmentDefaults(envDefaults, spec.commandLine().getParseResult());
+    int tokens = envDefaults.answerTokens().orElse(maxTokens);
     Path state = out.resolve("state");
     if (fresh) {
       deleteRecursively(state);
@@ -136,7 +138,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
     PolicyModel model = PolicySource.load(chosenEnv, modelOptions);
     // The reference is the initial policy (a resumed learner's reference.safetensors holds the same weights).
-    OptionalDouble rewardOptimum = RewardOptimum.of(chosenEnv, model.weights(), learnerOptions.beta);
+    OptionalDouble rewardOptimum = RewardOptimum.of(Environments.create(chosenEnv, model.tokenizer()),
+        model.weights(), learnerOptions.beta);
     console.printf("shiq demo: %s%s, policy %s on %s, objective %s, %d actor(s), %.1f min%s%n", chosenEnv, why,
         model.source(), model.weights().device(), learnerOptions.objective, actors, minutes,
         resuming ? ", resuming from " + state : "");

@@ -4,9 +4,7 @@ import io.shiq.policy.PolicyModel;
 import io.shiq.policy.generate.Generation;
 import io.shiq.policy.generate.Generator;
 import io.shiq.policy.generate.SamplingParams;
-import io.shiq.policy.tokenizer.Llama2cTokenizer;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -59,10 +57,7 @@ public final class GenerateCommand implements Callable<Integer> {
       if (ids.length == 0) {
         throw new IllegalArgumentException("the prompt is empty and the tokenizer has no BOS token: give --prompt");
       }
-      Set<Integer> stop = new HashSet<>(policy.tokenizer().eosIds());
-      if (policy.tokenizer() instanceof Llama2cTokenizer) {
-        stop.add(Llama2cTokenizer.BOS); // llama2.c models start the next story with BOS: stop there, as run.c does
-      }
+      Set<Integer> stop = policy.tokenizer().stopTokens();
       SamplingParams params = new SamplingParams(temperature, topK, topP, maxTokens, stop, seed);
       List<int[]> prompts = new ArrayList<>();
       for (int i = 0; i < samples; i++) {

@@ -1,5 +1,6 @@
 package io.shiq.app.cli;
 
+import io.shiq.actor.env.Environments;
 import io.shiq.app.metrics.MetricsEndpoint;
 import io.shiq.learner.service.LearnerService;
 import io.shiq.learner.service.LearnerSettings;
@@ -85,7 +86,7 @@ public final class LearnerCommand implements Callable<Integer> {
     if (!startFrom.equals("earliest") && !startFrom.equals("latest")) {
       throw new IllegalArgumentException("--start-from must be earliest or latest, got '" + startFrom + "'");
     }
-    learnerOptions.applyEnvironmentDefaults(env, spec.commandLine().getParseResult());
+    learnerOptions.applyEnvironmentDefaults(Environments.defaults(env), spec.commandLine().getParseResult());
     LearnerSettings settings = new LearnerSettings(bootstrapServers, registryUrl, new Topics(topicPrefix), learnerId,
         arm, checkpointDir != null ? checkpointDir : Path.of("checkpoints", learnerId),
         learnerOptions.publishEvery, learnerOptions.checkpointEvery, maxSteps, startFrom.equals("latest"));

@@ -1,5 +1,6 @@
 package io.shiq.app.cli;
 
+import io.shiq.actor.env.EnvironmentDefaults;
 import io.shiq.learner.objective.ObjectiveConfig;
 import io.shiq.learner.train.OptimizerConfig;
 import io.shiq.learner.train.TrainerConfig;
@@ -38,22 +39,16 @@ public final class LearnerOptions {
       + "a checkpoint covers it (default: ${DEFAULT-VALUE}).")
   public int checkpointEvery = 1;
 
-  /**
-   * Defaults that suit the environment where the user gave no value: the synthetic policy is a small model trained
-   * from scratch on a 64-leaf tree, which wants a larger step and a weaker KL pull than a pretrained language model.
-   */
-  public void applyEnvironmentDefaults(String env, picocli.CommandLine.ParseResult given) {
-    if (!env.equals("synthetic")) {
-      return;
-    }
+  /** The environment's own learner defaults (see {@link EnvironmentDefaults}) where the user gave no value. */
+  public void applyEnvironmentDefaults(EnvironmentDefaults env, picocli.CommandLine.ParseResult given) {
     if (!given.hasMatchedOption("--lr")) {
-      lr = 1e-3;
+      env.lr().ifPresent(v -> lr = v);
     }
     if (!given.hasMatchedOption("--beta")) {
-      beta = 0.05;
+      env.beta().ifPresent(v -> beta = v);
     }
     if (!given.hasMatchedOption("--publish-every")) {
-      publishEvery = 2;
+      env.publishEvery().ifPresent(v -> publishEvery = v);
     }
   }
 

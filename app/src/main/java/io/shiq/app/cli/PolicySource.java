@@ -1,6 +1,7 @@
 package io.shiq.app.cli;
 
 import ai.djl.Device;
+import io.shiq.actor.env.Environments;
 import io.shiq.actor.env.SyntheticEnvironment;
 import io.shiq.policy.PolicyModel;
 import io.shiq.policy.model.LlamaConfig;
@@ -18,7 +19,7 @@ public final class PolicySource {
   public static final long SYNTHETIC_SEED = 2026;
 
   public static PolicyModel load(String env, ModelOptions options) {
-    if (env.equals("synthetic") && options.model == null) {
+    if (Environments.defaults(env).ownPolicy() && options.model == null) {
       return synthetic(SYNTHETIC_SEED, options.device());
     }
     return options.load();

@@ -15,7 +15,6 @@ import io.shiq.learner.service.LearnerSettings;
 import io.shiq.learner.train.TrainerConfig;
 import io.shiq.policy.PolicyModel;
 import io.shiq.policy.generate.SamplingParams;
-import io.shiq.policy.tokenizer.Llama2cTokenizer;
 import io.shiq.replay.ReplayConfig;
 import io.shiq.replay.ReplayService;
 import io.shiq.schemas.registry.SchemaRegistryClient;
@@ -26,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -148,10 +146,7 @@ public final class DemoRun implements AutoCloseable {
     pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     pp.put(ProducerConfig.LINGER_MS_CONFIG, "10");
     producer = new KafkaProducer<>(pp, new StringSerializer(), serializer);
-    Set<Integer> stop = new HashSet<>(model.tokenizer().eosIds());
-    if (model.tokenizer() instanceof Llama2cTokenizer) {
-      stop.add(Llama2cTokenizer.BOS);
-    }
+    Set<Integer> stop = model.tokenizer().stopTokens();
     for (int i = 0; i < settings.actors(); i++) {
       String actorId = "demo-actor-" + i;
       Environment env = Environments.create(settings.env(), model.tokenizer());

@@ -194,6 +194,12 @@ public final class Llama2cTokenizer implements Tokenizer {
     return List.of(EOS);
   }
 
+  /** EOS, and BOS: llama2.c models start the next story with BOS, and run.c stops generation there. */
+  @Override
+  public java.util.Set<Integer> stopTokens() {
+    return java.util.Set.of(EOS, BOS);
+  }
+
   @Override
   public String id() {
     return id;

@@ -1,6 +1,7 @@
 package io.shiq.policy.tokenizer;
 
 import java.util.List;
+import java.util.Set;
 
 /** Text to token ids and back, for one model's vocabulary. */
 public interface Tokenizer {
@@ -17,6 +18,11 @@ public interface Tokenizer {
 
   /** End-of-sequence ids (a chat model may have several, e.g. end-of-turn and end-of-text). */
   List<Integer> eosIds();
+
+  /** Where generation stops: the end-of-sequence ids (and whatever else a model family starts the next text with). */
+  default Set<Integer> stopTokens() {
+    return Set.copyOf(eosIds());
+  }
 
   /** Identifies the vocabulary in trajectories ({@code Trajectory.tokenizerId}). */
   String id();

@@ -1,6 +1,7 @@
 package io.shiq.learner.objective;
 
 import ai.djl.ndarray.NDArray;
+import java.util.List;
 
 /**
  * A training objective on token-level logits. Implementations carry their formula in the class comment; they differ
@@ -16,6 +17,15 @@ public interface Objective {
    * @param values [B] the value head's output at each prompt (DRO only; null for the others)
    */
   LossResult loss(TokenBatch batch, NDArray logits, NDArray values);
+
+  /**
+   * The denominator of this objective's loss on {@code sequences}: the importance-weight mass the loss averages over
+   * (token-level objectives: weighted kept trajectories or action tokens, by the configured normalisation). A batch's
+   * loss is its micro-batches' losses each scaled by normalizer(micro-batch) / normalizer(batch).
+   */
+  default double normalizer(List<TrainingSequence> sequences) {
+    return TokenTerms.tokenNormalizer(sequences, config());
+  }
 
   /** Trajectories come in (chosen, rejected) or (y, y') pairs at positions 2i, 2i+1. */
   default boolean needsPairs() {

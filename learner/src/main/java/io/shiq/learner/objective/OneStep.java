@@ -6,7 +6,8 @@ import io.shiq.policy.model.Scalars;
 
 /**
  * The one-step rungs of the ablation ladder: loss = sum_t mask_t d_t^2, with the next-state term taken at the next
- * action token of the same episode (0 after the final action; the bootstrap state if truncated).
+ * action token of the same episode (0 after the final action; the bootstrap state if truncated), reduced like ShiQ's
+ * (per trajectory or per action token, importance-weighted; see TokenTerms).
  * <pre>
  *   naive            q = beta l:                 d_t = beta la_t - r_t - gamma beta lse(ln pi_ref(.|s') + l(s'))
  *   shifted-sampling beta g = q + beta ln pi_ref: d_t = beta (la_t - ln pi_ref(a_t|s_t)) - r_t - gamma beta lse(s')

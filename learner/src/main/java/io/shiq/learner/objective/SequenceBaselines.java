@@ -3,8 +3,14 @@ package io.shiq.learner.objective;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import io.shiq.policy.model.Scalars;
+import java.util.List;
 
-/** Sequence-level baselines on the same data path as ShiQ; S(y) = sum_t mask_t rho_t, R(y) = sum of rewards. */
+/**
+ * Sequence-level baselines on the same data path as ShiQ; S(y) = sum_t mask_t rho_t, R(y) = sum of rewards. They
+ * average over trajectories (DRO) or pairs (DPO, CoPG) whatever the normalisation. Importance weights: a DRO
+ * trajectory of weight w counts w times; a pair counts the mean of its two weights times (a pair is one term, and the
+ * mean is 1 when both are, as with the uniform sampler).
+ */
 final class SequenceBaselines {
   private SequenceBaselines() {}
 
@@ -18,14 +24,20 @@ final class SequenceBaselines {
     return new NDArray[] {p.get(":, 0"), p.get(":, 1")};
   }
 
-  static NDArray softplus(NDArray x) {
+  /** Per-pair terms [P] averaged with the pairs' weights (the mean of each pair's two importance weights). */
+  static NDArray pairMean(TokenTerms k, NDArray perPair) {
+    List<TrainingSequence> seqs = k.batch.sequences;
+    return k.weightedMean(perPair, k.m.create(TokenTerms.pairWeights(seqs)), TokenTerms.pairNormalizer(seqs));
+  }
+
+    static NDArray softplus(NDArray x) {
     // ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|), stable for large |x|.
     // maximum(Scalars), not maximum(0f): autograd keeps the scalar (see Scalars).
     return x.maximum(Scalars.of(x.getManager(), 0)).add(x.abs().neg().exp().add(1f).log());
   }
 
   /**
-   * DPO on pairs (y_w at 2i, y_l at 2i+1): loss = -ln sigmoid(beta (S(y_w) - S(y_l))), averaged over pairs.
+   * DPO on pairs (y_w at 2i, y_l at 2i+1): loss = -ln sigmoid(beta (S(y_w) - S(y_l))), averaged over pairs (weighted).
    */
   static final class Dpo implements Objective {
     private final ObjectiveConfig config;
@@ -49,13 +61,19 @@ final class SequenceBaselines {
       TokenTerms k = new TokenTerms(batch, logits, config);
       NDArray[] s = pairs(TokenTerms.rowSum(k.rho.mul(k.mask)), batch);
       NDArray perPair = softplus(s[0].sub(s[1]).mul(Scalars.of(k.m, -config.beta())));
-      return k.result(perPair.mean(), perPair.repeat(0, 2));
+      return k.result(pairMean(k, perPair), perPair.repeat(0, 2));
+    }
+
+    @Override
+    public double normalizer(List<TrainingSequence> sequences) {
+      return TokenTerms.pairNormalizer(sequences);
     }
   }
 
   /**
    * DRO on single trajectories with a separate scalar value head: loss = 0.5 (R(x,y) - V_phi(x) - beta S(y))^2,
-   * averaged over trajectories. (ShiQ's residual at the first action is this with V read off the logits.)
+   * averaged over kept trajectories (weighted). (ShiQ's residual at the first action is this with V read off the
+   * logits.)
    */
   static final class Dro implements Objective {
     private final ObjectiveConfig config;
@@ -84,15 +102,20 @@ final class SequenceBaselines {
       NDArray total = TokenTerms.rowSum(k.rewards.mul(k.mask));
       NDArray delta = total.sub(values.reshape(batch.batch)).sub(TokenTerms.rowSum(k.rho.mul(k.mask))
           .mul(Scalars.of(k.m, config.beta())));
-      NDArray loss = delta.square().mul(Scalars.of(k.m, 0.5)).mul(k.keep).sum()
-          .div(Scalars.of(k.m, Math.max(1, k.keptTrajectories())));
+      NDArray loss = k.weightedMean(delta.square().mul(Scalars.of(k.m, 0.5)), k.weight,
+          normalizer(batch.sequences));
       return k.result(loss, delta.abs());
+    }
+
+    @Override
+    public double normalizer(List<TrainingSequence> sequences) {
+      return TokenTerms.trajectoryNormalizer(sequences, config);
     }
   }
 
   /**
    * CoPG on pairs (y, y') of the same prompt: loss = (R(y) - R(y') - beta (S(y) - S(y')))^2 / (4 beta), averaged
-   * over pairs; its gradient is the contrastive policy gradient.
+   * over pairs (weighted); its gradient is the contrastive policy gradient.
    */
   static final class Copg implements Objective {
     private final ObjectiveConfig config;
@@ -118,7 +141,12 @@ final class SequenceBaselines {
       NDArray[] s = pairs(TokenTerms.rowSum(k.rho.mul(k.mask)), batch);
       NDArray delta = r[0].sub(r[1]).sub(s[0].sub(s[1]).mul(Scalars.of(k.m, config.beta())));
       NDArray perPair = delta.square().div(Scalars.of(k.m, 4 * config.beta()));
-      return k.result(perPair.mean(), delta.abs().repeat(0, 2));
+      return k.result(pairMean(k, perPair), delta.abs().repeat(0, 2));
+    }
+
+    @Override
+    public double normalizer(List<TrainingSequence> sequences) {
+      return TokenTerms.pairNormalizer(sequences);
     }
   }
 }

@@ -11,7 +11,8 @@ import io.shiq.policy.model.Scalars;
  *   G_t = c_t + gamma G_next(t)          over action tokens only; non-action positions pass G through;
  *                                         after the final action G = 0, or V(bootstrap state) if truncated
  *   R_t = G_t - V_t                       V_t = beta (lse_t - lseRef_t)
- *   loss = sum_t mask_t R_t^2, averaged over trajectories (or over action tokens)
+ *   loss = sum_t mask_t R_t^2, averaged over trajectories (or over action tokens), each counted w_b times
+ *                                     (its importance weight; see TokenTerms)
  * </pre>
  * Gradients flow through G (via rho) and V: no target network, no stop-gradient. R_t equals minus the discounted sum
  * of the one-step shifted-init residuals from t on, so a final reward reaches every token in one update.

@@ -25,6 +25,8 @@ public final class TokenBatch {
   final float[] laRef;
   final float[] lseRef;
   final long[] inputIds;
+  /** [B] importance weight of each trajectory ({@link TrainingSequence#weight}). */
+  final float[] weights;
   /** For naive only: ln pi_ref(.|s_t) over the whole vocabulary, [B, T, V]; null otherwise. */
   final NDArray refLogProbs;
 
@@ -40,6 +42,10 @@ public final class TokenBatch {
     this.laRef = laRef;
     this.lseRef = lseRef;
     this.refLogProbs = refLogProbs;
+    this.weights = new float[batch];
+    for (int b = 0; b < batch; b++) {
+      weights[b] = (float) sequences.get(b).weight();
+    }
   }
 
   /**
@@ -133,7 +139,7 @@ public final class TokenBatch {
         boolean emitsInserted = i >= at - 1 && i < at - 1 + count;
         la[i] = emitsInserted ? 0f : oldLa.get(row)[i < at - 1 ? i : i - count];
       }
-      seqs.add(new TrainingSequence(s.id(), tokens, mask, rewards, s.truncated(), 0));
+      seqs.add(new TrainingSequence(s.id(), tokens, mask, rewards, s.truncated(), 0, s.weight()));
       las.add(la);
       lses.add(lse);
     }
@@ -225,6 +231,10 @@ public final class TokenBatch {
       n += isAction(b, t) ? 1 : 0;
     }
     return n;
+  }
+
+  float weight(int b) {
+    return weights[b];
   }
 
   boolean truncated(int b) {

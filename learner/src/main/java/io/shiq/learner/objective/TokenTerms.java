@@ -5,6 +5,7 @@ import io.shiq.policy.model.Llama;
 import io.shiq.policy.model.Scalars;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 
 /**
  * The per-position quantities every objective is built from (all [B, T], float32):
@@ -13,6 +14,9 @@ import ai.djl.ndarray.types.Shape;
  *   rho = (la - lse) - (laRef - lseRef)                     ln pi(a_t|s_t) - ln pi_ref(a_t|s_t)
  *   V   = beta * (lse - lseRef)                             the value read off the logits
  * </pre>
+ * A trajectory's importance weight w_b multiplies its term in the loss and its share of the denominator, so weight 2
+ * is the trajectory counted twice: PER_TRAJECTORY divides by the sum of kept weights, PER_TOKEN by the weighted
+ * action-token count. Priorities (mean |residual| per row) and the KL estimate stay unweighted.
  */
 final class TokenTerms {
   final TokenBatch batch;
@@ -29,6 +33,8 @@ final class TokenTerms {
   /** [B]: 0 for trajectories left out (truncated with Truncation.DROP), else 1. */
   final NDArray keep;
   final float[] keepHost;
+  /** [B]: keep times the importance weight, how many times each trajectory counts in a loss. */
+  final NDArray weight;
 
   TokenTerms(TokenBatch batch, NDArray logits, ObjectiveConfig config) {
     Shape expected = new Shape(batch.batch, batch.width);
@@ -53,6 +59,67 @@ final class TokenTerms {
       keepHost[b] = batch.truncated(b) && config.truncation() == ObjectiveConfig.Truncation.DROP ? 0f : 1f;
     }
     this.keep = m.create(keepHost);
+    float[] weightHost = new float[batch.batch];
+    for (int b = 0; b < batch.batch; b++) {
+      weightHost[b] = keepHost[b] * batch.weight(b);
+    }
+    this.weight = m.create(weightHost);
+  }
+
+  /** How many times {@code s} counts in a loss: its importance weight, 0 if left out (truncated under DROP). */
+  static double keptWeight(TrainingSequence s, ObjectiveConfig config) {
+    boolean dropped = s.truncated() && config.truncation() == ObjectiveConfig.Truncation.DROP;
+    return dropped ? 0 : (float) s.weight(); // the float the loss multiplies by
+  }
+
+  /**
+   * Denominator of a token-level loss: the sum of kept weights (PER_TRAJECTORY) or of kept weight times action tokens
+   * (PER_TOKEN).
+   */
+  static double tokenNormalizer(List<TrainingSequence> sequences, ObjectiveConfig config) {
+    boolean perToken = config.normalization() == ObjectiveConfig.Normalization.PER_TOKEN;
+    double sum = 0;
+    for (TrainingSequence s : sequences) {
+      sum += keptWeight(s, config) * (perToken ? s.actionCount() : 1);
+    }
+    return sum;
+  }
+
+  /** Denominator of a loss averaged over trajectories: the sum of kept weights. */
+  static double trajectoryNormalizer(List<TrainingSequence> sequences, ObjectiveConfig config) {
+    double sum = 0;
+    for (TrainingSequence s : sequences) {
+      sum += keptWeight(s, config);
+    }
+    return sum;
+  }
+
+  /** [P] weight of each (2i, 2i+1) pair: the mean of its two importance weights. */
+  static float[] pairWeights(List<TrainingSequence> sequences) {
+    if (sequences.size() % 2 != 0) {
+      throw new IllegalArgumentException("pairwise objectives need an even batch of (y, y') pairs, got "
+          + sequences.size() + " trajectories");
+    }
+    float[] out = new float[sequences.size() / 2];
+    for (int p = 0; p < out.length; p++) {
+      out[p] = (float) ((sequences.get(2 * p).weight() + sequences.get(2 * p + 1).weight()) / 2);
+    }
+    return out;
+  }
+
+  /** Denominator of a loss averaged over pairs: the sum of pair weights. */
+  static double pairNormalizer(List<TrainingSequence> sequences) {
+    double sum = 0;
+    for (float w : pairWeights(sequences)) {
+      sum += w;
+    }
+    return sum;
+  }
+
+  /** sum_b weight_b x_b / denominator, for per-trajectory terms x [B] (a zero denominator means nothing counted). */
+  NDArray weightedMean(NDArray perTrajectory, NDArray weights, double denominator) {
+    // Scalars, not div(double): autograd keeps the factor (see Scalars).
+    return perTrajectory.mul(weights).sum().div(Scalars.of(m, denominator > 0 ? denominator : 1));
   }
 
   int keptTrajectories() {
@@ -103,12 +170,12 @@ final class TokenTerms {
     return x.sum(new int[] {1});
   }
 
-  /** Combines masked per-token terms [B, T] into the batch loss under the configured normalisation. */
+  /**
+   * Combines masked per-token terms [B, T] into the batch loss under the configured normalisation, each row counted
+   * {@link #weight} times.
+   */
   NDArray reduceTokens(NDArray maskedTerms) {
-    NDArray perTrajectory = rowSum(maskedTerms).mul(keep).sum();
-    int denominator = config.normalization() == ObjectiveConfig.Normalization.PER_TOKEN
-        ? keptActionTokens() : keptTrajectories();
-    return perTrajectory.div(Scalars.of(m, Math.max(1, denominator)));
+    return weightedMean(rowSum(maskedTerms), weight, tokenNormalizer(batch.sequences, config));
   }
 
   /** Mean of |x| over action tokens of each row, [B]. */

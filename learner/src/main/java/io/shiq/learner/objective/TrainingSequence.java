@@ -11,11 +11,23 @@ package io.shiq.learner.objective;
  * @param rewards     length n: reward after token i (only action tokens may carry one)
  * @param truncated   the episode was cut without reaching a terminal state
  * @param promptLength tokens before the first action (the DRO value head reads the state there)
+ * @param weight      importance weight, > 0 and finite (1 by default): the trajectory counts in a loss as if it were
+ *                    in the batch {@code weight} times (the prioritized sampler's importance-sampling correction)
  */
 public record TrainingSequence(String id, int[] tokens, boolean[] actionMask, float[] rewards, boolean truncated,
-                               int promptLength) {
+                               int promptLength, double weight) {
+
+  /** A sequence of weight 1. */
+  public TrainingSequence(String id, int[] tokens, boolean[] actionMask, float[] rewards, boolean truncated,
+                          int promptLength) {
+    this(id, tokens, actionMask, rewards, truncated, promptLength, 1.0);
+  }
 
   public TrainingSequence {
+    if (!(weight > 0) || Double.isInfinite(weight)) {
+      throw new IllegalArgumentException("trajectory " + id + ": importance weight must be > 0 and finite, got "
+          + weight);
+    }
     if (tokens.length != actionMask.length || tokens.length != rewards.length) {
       throw new IllegalArgumentException("trajectory " + id + ": " + tokens.length + " token ids but "
           + actionMask.length + " mask entries and " + rewards.length + " rewards");
@@ -59,6 +71,11 @@ public record TrainingSequence(String id, int[] tokens, boolean[] actionMask, fl
       }
     }
     return new TrainingSequence(id, tokens, actionMask, rewards, truncated, 0);
+  }
+
+  /** The same sequence with importance weight {@code w}. */
+  public TrainingSequence withWeight(double w) {
+    return new TrainingSequence(id, tokens, actionMask, rewards, truncated, promptLength, w);
   }
 
   public int length() {

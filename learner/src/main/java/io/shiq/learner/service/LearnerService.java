@@ -301,7 +301,7 @@ public final class LearnerService implements AutoCloseable {
     double versionLag = 0;
     for (ReplayItem item : batch.getItems()) {
       try {
-        sequences.add(converter.convert(item.getTrajectory()));
+        sequences.add(converter.convert(item));
         versionLag += Math.max(0, version - item.getTrajectory().getPolicyVersion());
       } catch (IllegalArgumentException e) {
         LOG.warn("batch {} at {}: skipping a trajectory: {}", batch.getBatchId(), DeadLetterRouter.where(record),

@@ -1,5 +1,6 @@
 package io.shiq.learner.service;
 
+import io.shiq.avro.ReplayItem;
 import io.shiq.avro.Trajectory;
 import io.shiq.avro.Turn;
 import io.shiq.learner.objective.TrainingSequence;
@@ -8,7 +9,9 @@ import java.util.List;
 /**
  * Turns a logged {@link Trajectory} into the learner's {@link TrainingSequence}: the turns' token ids and action masks
  * are concatenated; a turn's reward goes on that turn's last action token and the episode reward on the episode's last
- * action token (where the schema says they sit). Token ids are taken as they are: nothing is re-tokenised.
+ * action token (where the schema says they sit). Token ids are taken as they are: nothing is re-tokenised. A replay
+ * item's importance weight (the prioritized sampler's correction, 1 for uniform sampling) becomes the sequence's
+ * weight.
  */
 public final class TrajectoryConverter {
   private final int vocabSize;
@@ -21,6 +24,11 @@ public final class TrajectoryConverter {
   public TrajectoryConverter(int vocabSize, int maxLength) {
     this.vocabSize = vocabSize;
     this.maxLength = maxLength;
+  }
+
+  /** The training sequence of a sampled item, weighted by the item's importance weight. */
+  public TrainingSequence convert(ReplayItem item) {
+    return convert(item.getTrajectory()).withWeight(item.getImportanceWeight());
   }
 
   /** The training sequence of {@code t}; an {@link IllegalArgumentException} names the trajectory and what is wrong. */

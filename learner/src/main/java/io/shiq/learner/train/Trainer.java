@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shiq.learner.objective.LossResult;
 import io.shiq.learner.objective.Objective;
-import io.shiq.learner.objective.ObjectiveConfig;
 import io.shiq.learner.objective.Objectives;
 import io.shiq.learner.objective.TokenBatch;
 import io.shiq.learner.objective.TrainingSequence;
@@ -21,6 +20,7 @@ import io.shiq.policy.model.Llama;
 import io.shiq.policy.model.LlamaConfig;
 import io.shiq.policy.model.LlamaWeights;
 import io.shiq.policy.model.Scalars;
+import io.shiq.schemas.storage.Directories;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -137,14 +137,9 @@ public final class Trainer implements AutoCloseable {
     // found, so a trainer on its own thread would leave it on and AdamW's in-place updates of leaf parameters fail.
     JniUtils.setGradMode(false);
     List<ReferenceCache.Entry> refs = reference.get(batch);
-    boolean perToken = config.objective().normalization() == ObjectiveConfig.Normalization.PER_TOKEN;
-    boolean drop = config.objective().truncation() == ObjectiveConfig.Truncation.DROP;
-    double total = 0;
-    for (TrainingSequence s : batch) {
-      if (!(drop && s.truncated())) {
-        total += perToken ? s.actionCount() : 1;
-      }
-    }
+    // Each micro-batch's loss is an importance-weighted mean over its own normalizer (weighted trajectories, action
+    // tokens or pairs); scaled by count / total, the micro-batches sum to the whole batch's loss.
+    double total = objective.normalizer(batch);
     double loss = 0;
     double klWeighted = 0;
     int klTokens = 0;
@@ -175,7 +170,7 @@ public final class Trainer implements AutoCloseable {
           throw new ArithmeticException("loss is " + chunkLoss + " on trajectories " + ids(chunk) + " at step "
               + (step() + 1));
         }
-        double count = perToken ? r.actionTokens() : r.trajectories();
+        double count = objective.normalizer(chunk);
         if (count > 0) {
           // Scalars, not mul(double): the backward pass reads this factor first (see Scalars).
           gc.backward(r.loss().mul(Scalars.of(policy.manager(), count / total)));
@@ -226,7 +221,7 @@ public final class Trainer implements AutoCloseable {
     }
     String name = String.format("step-%010d", step());
     Path tmp = root.resolve(name + ".tmp");
-    deleteRecursively(tmp);
+    Directories.deleteRecursively(tmp);
     Files.createDirectories(tmp);
     Map<String, long[]> shapes = new LinkedHashMap<>();
     Map<String, float[]> params = new LinkedHashMap<>();
@@ -259,7 +254,7 @@ public final class Trainer implements AutoCloseable {
     // trainer.json last: a step directory without it is never taken for a checkpoint.
     JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.resolve("trainer.json").toFile(), meta);
     Path target = root.resolve(name);
-    deleteRecursively(target);
+    Directories.deleteRecursively(target);
     Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     pruneOld(root);
     return target;
@@ -374,22 +369,8 @@ public final class Trainer implements AutoCloseable {
     }
     steps.sort(null);
     for (int i = 0; i < steps.size() - KEEP_CHECKPOINTS; i++) {
-      deleteRecursively(steps.get(i));
+      Directories.deleteRecursively(steps.get(i));
     }
-  }
-
-  private static void deleteRecursively(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    if (Files.isDirectory(p)) {
-      try (DirectoryStream<Path> children = Files.newDirectoryStream(p)) {
-        for (Path c : children) {
-          deleteRecursively(c);
-        }
-      }
-    }
-    Files.delete(p);
   }
 
   @Override

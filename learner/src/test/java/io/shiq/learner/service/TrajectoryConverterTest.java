@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shiq.avro.ReplayItem;
+import io.shiq.avro.ReplayOrigin;
 import io.shiq.avro.Role;
 import io.shiq.avro.Trajectory;
 import io.shiq.avro.TrajectoryOrigin;
@@ -39,6 +41,26 @@ class TrajectoryConverterTest {
     assertArrayEquals(new float[] {0, 0, 0, 0, 0.5f, 0, 0, 0, 3.0f}, s.rewards());
     assertEquals(3, s.promptLength());
     assertEquals(3.5, s.totalReward(), 1e-6);
+  }
+
+  private static ReplayItem item(Trajectory t, double importanceWeight) {
+    return ReplayItem.newBuilder().setTrajectory(t).setOrigin(ReplayOrigin.HISTORICAL).setSourceTopic("src")
+        .setSourcePartition(0).setSourceOffset(7).setTimesSampled(2).setPriority(3.0)
+        .setImportanceWeight(importanceWeight).setInsertedAt(Instant.EPOCH).build();
+  }
+
+  @Test
+  void aReplayItemsImportanceWeightBecomesTheSequencesWeight() {
+    Trajectory t = trajectory(1.0, turn(Role.USER, List.of(1, 5), false, null),
+        turn(Role.ASSISTANT, List.of(7, 8), true, null));
+    TrajectoryConverter c = new TrajectoryConverter(32, 64);
+    TrainingSequence s = c.convert(item(t, 0.375));
+    assertEquals(0.375, s.weight());
+    assertArrayEquals(c.convert(t).tokens(), s.tokens());
+    assertArrayEquals(c.convert(t).rewards(), s.rewards());
+    assertEquals(1.0, c.convert(t).weight());
+    var bad = assertThrows(IllegalArgumentException.class, () -> c.convert(item(t, 0)));
+    assertTrue(bad.getMessage().contains("t1") && bad.getMessage().contains("importance weight"), bad.getMessage());
   }
 
   @Test

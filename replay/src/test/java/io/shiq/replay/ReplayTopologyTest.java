@@ -2,6 +2,7 @@ package io.shiq.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,7 +20,7 @@ import io.shiq.schemas.registry.SchemaRegistryClient;
 import io.shiq.schemas.registry.embedded.EmbeddedSchemaRegistry;
 import io.shiq.schemas.serde.AvroDeserializer;
 import io.shiq.schemas.serde.AvroSerializer;
-import io.shiq.schemas.serde.DeadLetterRouter;
+import io.shiq.schemas.serde.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -408,8 +409,7 @@ class ReplayTopologyTest {
     List<TestRecord<byte[], byte[]>> dead = driver.createOutputTopic(config.topics().deadLetters(),
         new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
     assertEquals(6, dead.size());
-    List<String> reasons = dead.stream().map(r -> new String(r.headers().lastHeader(DeadLetterRouter.HEADER_REASON)
-        .value(), StandardCharsets.UTF_8)).toList();
+    List<String> reasons = dead.stream().map(r -> header(r, DeadLetterHeaders.REASON)).toList();
     assertTrue(reasons.get(0).startsWith("undecodable"), reasons.get(0));
     assertTrue(reasons.get(1).contains("no action token"), reasons.get(1));
     assertTrue(reasons.get(2).contains("negative"), reasons.get(2));
@@ -418,12 +418,27 @@ class ReplayTopologyTest {
     assertTrue(reasons.get(5).contains("invalid reward event bad") && reasons.get(5).contains("-2.0"),
         reasons.get(5));
     assertEquals("not avro", new String(dead.get(0).value(), StandardCharsets.UTF_8), "original bytes kept");
-    assertEquals("0", new String(dead.get(0).headers().lastHeader(DeadLetterRouter.HEADER_OFFSET).value(),
-        StandardCharsets.UTF_8));
+    assertEquals("0", header(dead.get(0), DeadLetterHeaders.OFFSET));
+    // The same shiq.dlq.* headers as DeadLetterRouter's: the source timestamp, and the decoding error if any.
+    for (TestRecord<byte[], byte[]> d : dead) {
+      assertEquals(Long.toString(d.timestamp()), header(d, DeadLetterHeaders.TIMESTAMP));
+    }
+    assertEquals("org.apache.kafka.common.errors.SerializationException",
+        header(dead.get(0), DeadLetterHeaders.ERROR_CLASS));
+    assertTrue(header(dead.get(0), DeadLetterHeaders.ERROR_MESSAGE).contains("magic byte"),
+        header(dead.get(0), DeadLetterHeaders.ERROR_MESSAGE));
+    assertEquals("", header(dead.get(1), DeadLetterHeaders.ERROR_CLASS), "failed validation: no exception");
+    assertEquals("", header(dead.get(1), DeadLetterHeaders.ERROR_MESSAGE));
     assertEquals(List.of(id(5)), ids(batches().get(0)), "the valid record after them is processed");
     driver.advanceWallClockTime(Duration.ofSeconds(1)); // metrics are reported every second
     assertEquals(6.0, metric("dead-letters-total"), "dead letters are counted in the Streams metrics");
     assertEquals(1.0, metric("inserts-total"));
     assertEquals(1.0, metric("samples-per-insert"));
+  }
+
+  private static String header(TestRecord<byte[], byte[]> record, String key) {
+    var h = record.headers().lastHeader(key);
+    assertNotNull(h, "no header " + key);
+    return new String(h.value(), StandardCharsets.UTF_8);
   }
 }

@@ -8,6 +8,7 @@ import io.shiq.avro.Trajectory;
 import io.shiq.schemas.SampleRecords;
 import io.shiq.schemas.serde.AvroDeserializer;
 import io.shiq.schemas.serde.AvroSerializer;
+import io.shiq.schemas.serde.DeadLetterHeaders;
 import io.shiq.schemas.serde.DeadLetterRouter;
 import io.shiq.schemas.topic.Topics;
 import java.nio.charset.StandardCharsets;
@@ -86,16 +87,16 @@ class DeadLetterRoutingTest {
     assertEquals(2, dead.size());
     assertArrayEquals(wrongMagic, dead.get(0).value(), "original bytes kept");
     assertArrayEquals("ep-1".getBytes(StandardCharsets.UTF_8), dead.get(0).key(), "original key kept");
-    assertEquals(topic, header(dead.get(0), DeadLetterRouter.HEADER_TOPIC));
-    assertEquals("0", header(dead.get(0), DeadLetterRouter.HEADER_PARTITION));
-    assertEquals("1", header(dead.get(0), DeadLetterRouter.HEADER_OFFSET));
-    assertTrue(header(dead.get(0), DeadLetterRouter.HEADER_ERROR_MESSAGE).contains("magic byte"));
+    assertEquals(topic, header(dead.get(0), DeadLetterHeaders.TOPIC));
+    assertEquals("0", header(dead.get(0), DeadLetterHeaders.PARTITION));
+    assertEquals("1", header(dead.get(0), DeadLetterHeaders.OFFSET));
+    assertTrue(header(dead.get(0), DeadLetterHeaders.ERROR_MESSAGE).contains("magic byte"));
     assertArrayEquals(truncated, dead.get(1).value());
-    assertEquals("2", header(dead.get(1), DeadLetterRouter.HEADER_OFFSET));
-    assertTrue(header(dead.get(1), DeadLetterRouter.HEADER_ERROR_MESSAGE).contains("truncated"),
-        header(dead.get(1), DeadLetterRouter.HEADER_ERROR_MESSAGE));
+    assertEquals("2", header(dead.get(1), DeadLetterHeaders.OFFSET));
+    assertTrue(header(dead.get(1), DeadLetterHeaders.ERROR_MESSAGE).contains("truncated"),
+        header(dead.get(1), DeadLetterHeaders.ERROR_MESSAGE));
     assertEquals("org.apache.kafka.common.errors.SerializationException",
-        header(dead.get(1), DeadLetterRouter.HEADER_ERROR_CLASS));
+        header(dead.get(1), DeadLetterHeaders.ERROR_CLASS));
   }
 
   private static String header(ConsumerRecord<byte[], byte[]> r, String key) {

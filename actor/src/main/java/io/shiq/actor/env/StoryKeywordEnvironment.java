@@ -1,6 +1,5 @@
 package io.shiq.actor.env;
 
-import io.shiq.avro.Role;
 import io.shiq.policy.tokenizer.Tokenizer;
 import java.util.List;
 import java.util.Locale;
@@ -11,17 +10,14 @@ import java.util.regex.Pattern;
  * Single-turn: the policy continues a story prompt; the reward is how many times the target words occur in its
  * continuation (case-insensitive, whole words). With stories260K and the word "happy" this is the demo's task.
  */
-public final class StoryKeywordEnvironment implements Environment {
-  private final Tokenizer tokenizer;
-  private final List<String> prompts;
+public final class StoryKeywordEnvironment extends StoryEnvironment {
   private final Pattern words;
 
   public StoryKeywordEnvironment(Tokenizer tokenizer, List<String> prompts, List<String> targetWords) {
+    super(tokenizer, prompts);
     if (prompts.isEmpty() || targetWords.isEmpty()) {
       throw new IllegalArgumentException("story-keyword needs at least one prompt and one target word");
     }
-    this.tokenizer = tokenizer;
-    this.prompts = List.copyOf(prompts);
     this.words = Pattern.compile("\\b(" + String.join("|", targetWords.stream().map(w -> Pattern.quote(
         w.toLowerCase(Locale.ROOT))).toList()) + ")\\b");
   }
@@ -38,26 +34,8 @@ public final class StoryKeywordEnvironment implements Environment {
   }
 
   @Override
-  public Episode start(long seed) {
-    int which = (int) Math.floorMod(seed, (long) prompts.size());
-    String prompt = prompts.get(which);
-    int[] tokens = StoryPrompts.encode(tokenizer, prompt);
-    return new Episode() {
-      @Override
-      public String taskId() {
-        return "prompt-" + which;
-      }
-
-      @Override
-      public List<Observation> opening() {
-        return List.of(new Observation(Role.USER, tokens, prompt));
-      }
-
-      @Override
-      public Step act(int[] actionTokens, String text) {
-        return new Step(List.of(), (double) count(text), true);
-      }
-    };
+  double reward(String continuation) {
+    return count(continuation);
   }
 
   int count(String text) {

@@ -1,6 +1,5 @@
 package io.shiq.actor.env;
 
-import io.shiq.avro.Role;
 import io.shiq.policy.tokenizer.Tokenizer;
 import java.util.List;
 import java.util.Locale;
@@ -11,7 +10,7 @@ import java.util.Set;
  * continuation that are positive, from a small lexicon: positive / (positive + negative + 1), in [0, 1) (rewards are
  * never negative in shiq's topics).
  */
-public final class StorySentimentEnvironment implements Environment {
+public final class StorySentimentEnvironment extends StoryEnvironment {
   static final Set<String> POSITIVE = Set.of("happy", "glad", "joy", "love", "loved", "fun", "smile", "smiled",
       "laugh", "laughed", "kind", "nice", "good", "great", "best", "friend", "friends", "beautiful", "excited",
       "proud", "brave", "safe", "warm", "thank", "thanked", "hug", "hugged", "together", "share", "shared");
@@ -19,15 +18,11 @@ public final class StorySentimentEnvironment implements Environment {
       "bad", "mean", "lost", "alone", "sorry", "upset", "broke", "broken", "fight", "fell", "sick", "dark", "cold",
       "worried", "tired", "hate", "lonely", "ugly", "shout", "shouted", "scary", "danger");
 
-  private final Tokenizer tokenizer;
-  private final List<String> prompts;
-
   public StorySentimentEnvironment(Tokenizer tokenizer, List<String> prompts) {
+    super(tokenizer, prompts);
     if (prompts.isEmpty()) {
       throw new IllegalArgumentException("story-sentiment needs at least one prompt");
     }
-    this.tokenizer = tokenizer;
-    this.prompts = List.copyOf(prompts);
   }
 
   public static StorySentimentEnvironment defaults(Tokenizer tokenizer) {
@@ -54,25 +49,7 @@ public final class StorySentimentEnvironment implements Environment {
   }
 
   @Override
-  public Episode start(long seed) {
-    int which = (int) Math.floorMod(seed, (long) prompts.size());
-    String prompt = prompts.get(which);
-    int[] tokens = StoryPrompts.encode(tokenizer, prompt);
-    return new Episode() {
-      @Override
-      public String taskId() {
-        return "prompt-" + which;
-      }
-
-      @Override
-      public List<Observation> opening() {
-        return List.of(new Observation(Role.USER, tokens, prompt));
-      }
-
-      @Override
-      public Step act(int[] actionTokens, String text) {
-        return new Step(List.of(), score(text), true);
-      }
-    };
+  double reward(String continuation) {
+    return score(continuation);
   }
 }

@@ -9,12 +9,9 @@ import io.shiq.app.demo.RewardOptimum;
 import io.shiq.app.metrics.MetricsEndpoint;
 import io.shiq.policy.DataDirectory;
 import io.shiq.policy.PolicyModel;
-import java.io.IOException;
-import java.nio.file.FileVisitResult;
+import io.shiq.schemas.storage.Directories;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
@@ -129,7 +126,7 @@ public final class DemoCommand implements Callable<Integer> {
     int tokens = envDefaults.answerTokens().orElse(maxTokens);
     Path state = out.resolve("state");
     if (fresh) {
-      deleteRecursively(state);
+      Directories.deleteRecursively(state);
     }
     boolean resuming = Files.isDirectory(state.resolve("learner"));
     Path runDir = out.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -267,24 +264,5 @@ public final class DemoCommand implements Callable<Integer> {
         Double.isNaN(reward) ? "-" : String.format(Locale.ROOT, "%.3f", reward),
         last == null ? "-" : String.format(Locale.ROOT, "%.4f", last.report().stats().klToReference()),
         recorder.trajectoriesPerSecond(now), recorder.learnerLag());
-  }
-
-  private static void deleteRecursively(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    Files.walkFileTree(root, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        Files.delete(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-        Files.delete(dir);
-        return FileVisitResult.CONTINUE;
-      }
-    });
   }
 }

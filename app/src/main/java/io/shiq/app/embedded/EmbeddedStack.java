@@ -1,15 +1,13 @@
 package io.shiq.app.embedded;
 
 import io.shiq.schemas.registry.embedded.EmbeddedSchemaRegistry;
+import io.shiq.schemas.storage.Directories;
 import io.shiq.schemas.topic.TopicAdmin;
 import io.shiq.schemas.topic.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
@@ -126,24 +124,10 @@ public final class EmbeddedStack implements AutoCloseable {
     }
   }
 
-  static void deleteRecursively(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
+  /** Unchecked: it runs in {@link #close()} and on a failed start, where the caller has no use for an IOException. */
+  private static void deleteRecursively(Path root) {
     try {
-      Files.walkFileTree(root, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-          Files.delete(dir);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+      Directories.deleteRecursively(root);
     } catch (IOException e) {
       throw new UncheckedIOException("could not delete " + root, e);
     }

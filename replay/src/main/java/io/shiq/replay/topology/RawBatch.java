@@ -3,14 +3,12 @@ package io.shiq.replay.topology;
 import io.shiq.avro.ReplayBatch;
 import io.shiq.avro.ReplayOrigin;
 import io.shiq.schemas.registry.SchemaRegistryClient;
+import io.shiq.schemas.serde.AvroBinary;
 import io.shiq.schemas.serde.WireFormat;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.io.Encoder;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -51,42 +49,40 @@ record RawBatch(String batchId, long sequence, long createdAtMs, List<Item> item
         size += i.trajectoryBody.length + 64;
       }
       try {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
-        ByteBuffer header = ByteBuffer.allocate(WireFormat.HEADER_SIZE);
-        WireFormat.writeHeader(header, id);
-        out.write(header.array());
-        BinaryEncoder e = EncoderFactory.get().directBinaryEncoder(out, null);
-        // ReplayBatch: batchId, sequence, learnerId (union null|string), createdAt, items, policyVersionAtSampling,
-        // tableSize, sampler.
-        e.writeString(b.batchId);
-        e.writeLong(b.sequence);
-        e.writeIndex(0);
-        e.writeLong(b.createdAtMs);
-        e.writeArrayStart();
-        e.setItemCount(b.items.size());
-        for (Item i : b.items) {
-          e.startItem();
-          // ReplayItem: trajectory, origin, sourceTopic, sourcePartition, sourceOffset, timesSampled, priority,
-          // importanceWeight, insertedAt.
-          e.writeFixed(i.trajectoryBody);
-          e.writeEnum(i.origin.ordinal());
-          e.writeString(i.sourceTopic);
-          e.writeInt(i.sourcePartition);
-          e.writeLong(i.sourceOffset);
-          e.writeInt(i.timesSampled);
-          e.writeDouble(i.priority);
-          e.writeDouble(i.importanceWeight);
-          e.writeLong(i.insertedAtMs);
-        }
-        e.writeArrayEnd();
-        e.writeLong(b.policyVersionAtSampling);
-        e.writeLong(b.tableSize);
-        e.writeString(b.sampler);
-        e.flush();
-        return out.toByteArray();
+        return AvroBinary.encodeFramed(id, size, e -> write(b, e));
       } catch (IOException ex) {
         throw new SerializationException("cannot encode batch " + b.batchId + " for " + topic, ex);
       }
+    }
+
+    /** The batch's fields in schema order, splicing in each stored trajectory body. */
+    private static void write(RawBatch b, Encoder e) throws IOException {
+      // ReplayBatch: batchId, sequence, learnerId (union null|string), createdAt, items, policyVersionAtSampling,
+      // tableSize, sampler.
+      e.writeString(b.batchId);
+      e.writeLong(b.sequence);
+      e.writeIndex(0);
+      e.writeLong(b.createdAtMs);
+      e.writeArrayStart();
+      e.setItemCount(b.items.size());
+      for (Item i : b.items) {
+        e.startItem();
+        // ReplayItem: trajectory, origin, sourceTopic, sourcePartition, sourceOffset, timesSampled, priority,
+        // importanceWeight, insertedAt.
+        e.writeFixed(i.trajectoryBody);
+        e.writeEnum(i.origin.ordinal());
+        e.writeString(i.sourceTopic);
+        e.writeInt(i.sourcePartition);
+        e.writeLong(i.sourceOffset);
+        e.writeInt(i.timesSampled);
+        e.writeDouble(i.priority);
+        e.writeDouble(i.importanceWeight);
+        e.writeLong(i.insertedAtMs);
+      }
+      e.writeArrayEnd();
+      e.writeLong(b.policyVersionAtSampling);
+      e.writeLong(b.tableSize);
+      e.writeString(b.sampler);
     }
   }
 }

@@ -11,7 +11,7 @@ import io.shiq.replay.sampler.Candidate;
 import io.shiq.replay.sampler.Sampler;
 import io.shiq.schemas.registry.RegistryUnreachableException;
 import io.shiq.schemas.serde.AvroDeserializer;
-import io.shiq.schemas.serde.DeadLetterRouter;
+import io.shiq.schemas.serde.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +23,6 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -133,7 +132,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
       problem = "no record key (the key must be the trajectory's id)";
     }
     if (problem != null) {
-      deadLetter(record, where, "invalid trajectory " + t.getTrajectoryId() + ": " + problem);
+      deadLetter(record, where, "invalid trajectory " + t.getTrajectoryId() + ": " + problem, null);
       return;
     }
     if (fresh) {
@@ -182,7 +181,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
     double v = r.getReward();
     if (key == null || v < 0 || Double.isNaN(v) || Double.isInfinite(v)) {
       deadLetter(record, where, "invalid reward event " + r.getEventId() + " for " + r.getTrajectoryId() + ": "
-          + (key == null ? "no record key (the key must be the trajectory id)" : "reward " + v));
+          + (key == null ? "no record key (the key must be the trajectory id)" : "reward " + v), null);
       return;
     }
     ReplayItem waiting = pending.get(key);
@@ -390,17 +389,15 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
     } catch (RegistryUnreachableException e) {
       throw e; // not the record's fault: fail the task, nothing is committed, it is retried
     } catch (KafkaException | IllegalArgumentException e) {
-      deadLetter(record, where, "undecodable: " + e.getMessage());
+      deadLetter(record, where, "undecodable: " + e.getMessage(), e);
       return Optional.empty();
     }
   }
 
-  private void deadLetter(Record<String, byte[]> record, RecordMetadata where, String reason) {
-    Headers h = new RecordHeaders(record.headers().toArray());
-    h.add(DeadLetterRouter.HEADER_TOPIC, where.topic().getBytes(StandardCharsets.UTF_8));
-    h.add(DeadLetterRouter.HEADER_PARTITION, Integer.toString(where.partition()).getBytes(StandardCharsets.UTF_8));
-    h.add(DeadLetterRouter.HEADER_OFFSET, Long.toString(where.offset()).getBytes(StandardCharsets.UTF_8));
-    h.add(DeadLetterRouter.HEADER_REASON, reason.getBytes(StandardCharsets.UTF_8));
+  /** {@code error} is the decoding failure, or null for a record that decoded but failed validation. */
+  private void deadLetter(Record<String, byte[]> record, RecordMetadata where, String reason, Throwable error) {
+    Headers h = DeadLetterHeaders.of(record.headers(), where.topic(), where.partition(), where.offset(),
+        record.timestamp(), reason, error);
     byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
     context.forward(new Record<>(key, record.value(), record.timestamp(), h), ReplayTopology.DEAD_LETTERS);
     bump("dead-letters", 1);

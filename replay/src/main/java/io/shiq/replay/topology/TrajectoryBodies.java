@@ -2,14 +2,12 @@ package io.shiq.replay.topology;
 
 import io.shiq.avro.Trajectory;
 import io.shiq.schemas.registry.SchemaRegistryClient;
+import io.shiq.schemas.serde.AvroBinary;
 import io.shiq.schemas.serde.WireFormat;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.common.errors.SerializationException;
 
@@ -37,11 +35,7 @@ final class TrajectoryBodies {
 
   byte[] encode(Trajectory t) {
     try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-      BinaryEncoder e = EncoderFactory.get().directBinaryEncoder(out, null);
-      writer.write(t, e);
-      e.flush();
-      return out.toByteArray();
+      return AvroBinary.encode(writer, t, 1024);
     } catch (IOException e) {
       throw new SerializationException("cannot encode trajectory " + t.getTrajectoryId(), e);
     }

@@ -1,11 +1,8 @@
 package io.shiq.schemas.serde;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
@@ -35,11 +32,7 @@ public final class AvroBinarySerde<T extends SpecificRecord> implements Serde<T>
         return null;
       }
       try {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        BinaryEncoder enc = EncoderFactory.get().directBinaryEncoder(out, null);
-        writer.write(value, enc);
-        enc.flush();
-        return out.toByteArray();
+        return AvroBinary.encode(writer, value, 256);
       } catch (IOException e) {
         throw new SerializationException("cannot encode " + schema.getFullName() + " for " + topic, e);
       }

@@ -1,16 +1,12 @@
 package io.shiq.schemas.serde;
 
 import io.shiq.schemas.registry.SchemaRegistryClient;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericContainer;
-import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
-import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.common.errors.SerializationException;
@@ -55,14 +51,9 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
     String subject = WireFormat.subject(topic, isKey);
     int id = autoRegister ? registry.register(subject, schema) : registry.lookupId(subject, schema);
     try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-      ByteBuffer header = ByteBuffer.allocate(WireFormat.HEADER_SIZE);
-      WireFormat.writeHeader(header, id);
-      out.write(header.array());
-      BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-      writers.computeIfAbsent(schema, s -> new SpecificDatumWriter<>(s, SpecificData.get())).write(record, encoder);
-      encoder.flush();
-      return out.toByteArray();
+      DatumWriter<Object> writer =
+          writers.computeIfAbsent(schema, s -> new SpecificDatumWriter<>(s, SpecificData.get()));
+      return AvroBinary.encodeFramed(id, 256, e -> writer.write(record, e));
     } catch (IOException | RuntimeException e) {
       throw new SerializationException("topic " + topic + ": cannot encode " + schema.getFullName()
           + " with schema id " + id + ": " + e.getMessage(), e);

@@ -1,7 +1,6 @@
 package io.shiq.schemas.serde;
 
 import io.shiq.schemas.registry.RegistryUnreachableException;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -10,16 +9,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Decodes raw consumer records and sends the ones that cannot be decoded (or fail validation) to the dead-letter
- * topic, with the original key, value and headers and the error in {@code shiq.dlq.*} headers. The send is
+ * topic, with the original key, value and headers and the error in {@link DeadLetterHeaders}. The send is
  * acknowledged before {@link #decode} returns, so a consumer that commits after processing never loses a record:
  * it is either decoded or safely in the dead-letter topic.
  *
@@ -28,14 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeadLetterRouter {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterRouter.class);
-
-  public static final String HEADER_TOPIC = "shiq.dlq.topic";
-  public static final String HEADER_PARTITION = "shiq.dlq.partition";
-  public static final String HEADER_OFFSET = "shiq.dlq.offset";
-  public static final String HEADER_TIMESTAMP = "shiq.dlq.timestamp";
-  public static final String HEADER_REASON = "shiq.dlq.reason";
-  public static final String HEADER_ERROR_CLASS = "shiq.dlq.error.class";
-  public static final String HEADER_ERROR_MESSAGE = "shiq.dlq.error.message";
 
   private static final long SEND_TIMEOUT_S = 30;
 
@@ -62,17 +51,8 @@ public final class DeadLetterRouter {
 
   /** Sends {@code record} to the dead-letter topic and waits for the broker's acknowledgement. */
   public void route(ConsumerRecord<byte[], byte[]> record, String reason, Throwable error) {
-    Headers headers = new RecordHeaders();
-    for (Header h : record.headers()) {
-      headers.add(h);
-    }
-    put(headers, HEADER_TOPIC, record.topic());
-    put(headers, HEADER_PARTITION, Integer.toString(record.partition()));
-    put(headers, HEADER_OFFSET, Long.toString(record.offset()));
-    put(headers, HEADER_TIMESTAMP, Long.toString(record.timestamp()));
-    put(headers, HEADER_REASON, reason);
-    put(headers, HEADER_ERROR_CLASS, error == null ? "" : error.getClass().getName());
-    put(headers, HEADER_ERROR_MESSAGE, error == null ? "" : String.valueOf(error.getMessage()));
+    Headers headers = DeadLetterHeaders.of(record.headers(), record.topic(), record.partition(), record.offset(),
+        record.timestamp(), reason, error);
     try {
       producer.send(new ProducerRecord<>(deadLetterTopic, null, record.key(), record.value(), headers))
           .get(SEND_TIMEOUT_S, TimeUnit.SECONDS);
@@ -96,10 +76,5 @@ public final class DeadLetterRouter {
   /** "topic T partition P offset O", the way every error names a record. */
   public static String where(ConsumerRecord<?, ?> record) {
     return "topic " + record.topic() + " partition " + record.partition() + " offset " + record.offset();
-  }
-
-  private static void put(Headers headers, String key, String value) {
-    headers.remove(key);
-    headers.add(key, value.getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,6 +1,7 @@
 package io.shiq.actor.env;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Story openings for tokenizers with and without BOS (llama2.c has one; Qwen and GPT-2 do not). */
-class StoryPromptsTest {
+class StoryEnvironmentTest {
   /** A character-level tokenizer: ids 10.. for characters, optional BOS and end-of-text ids. */
   private static Tokenizer chars(int bos, List<Integer> eos) {
     return new Tokenizer() {
@@ -55,16 +56,28 @@ class StoryPromptsTest {
 
   @Test
   void anEmptyOpeningStartsAfterBosOrAfterTheEndOfTextToken() {
-    assertArrayEquals(new int[] {1}, StoryPrompts.encode(chars(1, List.of(2)), ""));
-    assertArrayEquals(new int[] {7}, StoryPrompts.encode(chars(-1, List.of(7, 8)), ""), "no BOS: end-of-text");
-    assertArrayEquals(new int[] {10 + 'a'}, StoryPrompts.encode(chars(-1, List.of(7)), "a"));
+    assertArrayEquals(new int[] {1}, StoryEnvironment.openingTokens(chars(1, List.of(2)), ""));
+    assertArrayEquals(new int[] {7}, StoryEnvironment.openingTokens(chars(-1, List.of(7, 8)), ""),
+        "no BOS: end-of-text");
+    assertArrayEquals(new int[] {10 + 'a'}, StoryEnvironment.openingTokens(chars(-1, List.of(7)), "a"));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> StoryPrompts.encode(chars(-1, List.of()), ""));
+        () -> StoryEnvironment.openingTokens(chars(-1, List.of()), ""));
     assertTrue(e.getMessage().contains("chars"), e.getMessage());
     // Every episode of the default story environment has an opening, whatever the tokenizer.
     StoryKeywordEnvironment env = StoryKeywordEnvironment.defaults(chars(-1, List.of(7)));
     for (long seed = 0; seed < 4; seed++) {
       assertTrue(env.start(seed).opening().get(0).tokens().length > 0, "seed " + seed);
     }
+  }
+
+  @Test
+  void theSeedPicksThePromptAndTheEnvironmentScoresTheContinuation() {
+    StorySentimentEnvironment env = new StorySentimentEnvironment(chars(1, List.of(2)), List.of("a", "b"));
+    Environment.Episode e = env.start(3);
+    assertEquals("prompt-1", e.taskId());
+    assertEquals("b", e.opening().get(0).text());
+    Environment.Step s = e.act(new int[0], "a happy day");
+    assertEquals(StorySentimentEnvironment.score("a happy day"), s.reward());
+    assertTrue(s.done());
   }
 }

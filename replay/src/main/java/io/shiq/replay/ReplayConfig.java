@@ -1,9 +1,9 @@
 package io.shiq.replay;
 
-import io.shiq.replay.mixer.Mixer;
-import io.shiq.replay.ratelimit.RateLimiter;
-import io.shiq.replay.remover.Remover;
-import io.shiq.replay.sampler.Sampler;
+import io.shiq.replay.table.Mixer;
+import io.shiq.replay.table.RateLimiter;
+import io.shiq.replay.table.Remover;
+import io.shiq.replay.table.Sampler;
 import io.shiq.schemas.topic.Topics;
 import java.util.LinkedHashMap;
 import java.util.Locale;

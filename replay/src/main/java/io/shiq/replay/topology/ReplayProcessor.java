@@ -7,8 +7,8 @@ import io.shiq.avro.RewardEvent;
 import io.shiq.avro.Trajectory;
 import io.shiq.avro.Turn;
 import io.shiq.replay.ReplayConfig;
-import io.shiq.replay.sampler.Candidate;
-import io.shiq.replay.sampler.Sampler;
+import io.shiq.replay.table.Candidate;
+import io.shiq.replay.table.Sampler;
 import io.shiq.schemas.registry.RegistryUnreachableException;
 import io.shiq.schemas.serde.AvroDeserializer;
 import io.shiq.schemas.serde.DeadLetterHeaders;
@@ -41,6 +41,20 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 final class ReplayProcessor implements Processor<String, byte[], Object, Object> {
   /** Metadata key of a trajectory whose reward comes later on the rewards topic. */
   static final String REWARD_PENDING = "shiq.reward.pending";
+
+  // The stores this processor owns (declared by ReplayProcessorSupplier; names are also changelog names: never rename).
+  static final String ENTRIES = "replay-entries";
+  static final String META = "replay-meta";
+  static final String PENDING = "replay-pending-rewards";
+  static final String EARLY_REWARDS = "replay-early-rewards";
+  static final String COUNTERS = "replay-counters";
+  /** The global store of the latest policy version per arm, read for staleness. */
+  static final String VERSIONS = "replay-policy-versions";
+  // The children it forwards to: the topology's sinks.
+  static final String BATCHES = "batches";
+  static final String TO_HISTORY = "to-history";
+  static final String TO_HISTORY_AVRO = "to-history-avro";
+  static final String DEAD_LETTERS = "dead-letters";
 
   private final ReplayConfig config;
   private final AvroDeserializer<Trajectory> trajectories;
@@ -76,12 +90,12 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
-    this.entries = context.getStateStore(ReplayTopology.ENTRIES);
-    this.meta = context.getStateStore(ReplayTopology.META);
-    this.pending = context.getStateStore(ReplayTopology.PENDING);
-    this.early = context.getStateStore(ReplayTopology.EARLY_REWARDS);
-    this.counters = context.getStateStore(ReplayTopology.COUNTERS);
-    this.versions = context.getStateStore(ReplayTopology.VERSIONS);
+    this.entries = context.getStateStore(ENTRIES);
+    this.meta = context.getStateStore(META);
+    this.pending = context.getStateStore(PENDING);
+    this.early = context.getStateStore(EARLY_REWARDS);
+    this.counters = context.getStateStore(COUNTERS);
+    this.versions = context.getStateStore(VERSIONS);
     this.partition = context.taskId().partition();
     this.metrics = new ReplayMetrics(context.metrics(), context.taskId().toString());
     try (KeyValueIterator<String, byte[]> it = meta.all()) {
@@ -144,7 +158,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
         bump("stale", 1);
         if (config.staleAction() == ReplayConfig.StaleAction.HISTORY) {
           context.forward(new Record<>(record.key(), record.value(), record.timestamp(), record.headers()),
-              ReplayTopology.TO_HISTORY);
+              TO_HISTORY);
         }
         return;
       }
@@ -255,7 +269,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
             m.remove(REWARD_PENDING);
             m.put("shiq.reward.timeout", "true");
             t.setMetadata(m);
-            context.forward(new Record<>(kv.key, t, now), ReplayTopology.TO_HISTORY_AVRO);
+            context.forward(new Record<>(kv.key, t, now), TO_HISTORY_AVRO);
           }
         }
       }
@@ -366,7 +380,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
       String batchId = "replay-" + config.applicationId() + "-p" + partition + "-" + sequence;
       RawBatch batch = new RawBatch(batchId, sequence, context.currentSystemTimeMs(), items, latestVersion(),
           get("size"), config.sampler().name());
-      context.forward(new Record<>(batchId, batch, context.currentSystemTimeMs()), ReplayTopology.BATCHES);
+      context.forward(new Record<>(batchId, batch, context.currentSystemTimeMs()), BATCHES);
     }
   }
 
@@ -399,7 +413,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
     Headers h = DeadLetterHeaders.of(record.headers(), where.topic(), where.partition(), where.offset(),
         record.timestamp(), reason, error);
     byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-    context.forward(new Record<>(key, record.value(), record.timestamp(), h), ReplayTopology.DEAD_LETTERS);
+    context.forward(new Record<>(key, record.value(), record.timestamp(), h), DEAD_LETTERS);
     bump("dead-letters", 1);
   }
 

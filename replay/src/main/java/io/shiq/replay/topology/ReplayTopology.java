@@ -1,13 +1,9 @@
 package io.shiq.replay.topology;
 
 import io.shiq.avro.PolicyVersion;
-import io.shiq.avro.PriorityUpdate;
-import io.shiq.avro.ReplayItem;
-import io.shiq.avro.RewardEvent;
 import io.shiq.avro.Trajectory;
 import io.shiq.replay.ReplayConfig;
 import io.shiq.schemas.registry.SchemaRegistryClient;
-import io.shiq.schemas.serde.AvroBinarySerde;
 import io.shiq.schemas.serde.AvroDeserializer;
 import io.shiq.schemas.serde.AvroSerializer;
 import io.shiq.schemas.topic.Topics;
@@ -34,16 +30,7 @@ import org.apache.kafka.streams.state.Stores;
  * so the episode id), so that a reward meets its trajectory in the same partition.
  */
 public final class ReplayTopology {
-  static final String ENTRIES = "replay-entries";
-  static final String META = "replay-meta";
-  static final String PENDING = "replay-pending-rewards";
-  static final String EARLY_REWARDS = "replay-early-rewards";
-  static final String COUNTERS = "replay-counters";
-  static final String VERSIONS = "replay-policy-versions";
-  static final String BATCHES = "batches";
-  static final String TO_HISTORY = "to-history";
-  static final String TO_HISTORY_AVRO = "to-history-avro";
-  static final String DEAD_LETTERS = "dead-letters";
+  private static final String TABLE = "replay-table";
 
   private ReplayTopology() {}
 
@@ -59,37 +46,24 @@ public final class ReplayTopology {
         topics.replayPriorities());
 
     AvroDeserializer<PolicyVersion> versions = new AvroDeserializer<>(registry, PolicyVersion.class);
-    t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(VERSIONS), Serdes.String(),
-            Serdes.Long()).withLoggingDisabled(), "policy-versions",
+    t.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ReplayProcessor.VERSIONS),
+            Serdes.String(), Serdes.Long()).withLoggingDisabled(), "policy-versions",
         Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.policyVersions(),
         "policy-versions-latest", () -> new LatestVersion(versions, topics.policyVersions()));
 
-    t.addProcessor("replay-table", () -> new ReplayProcessor(config,
-        new AvroDeserializer<>(registry, Trajectory.class), new AvroDeserializer<>(registry, RewardEvent.class),
-        new AvroDeserializer<>(registry, PriorityUpdate.class), new TrajectoryBodies(registry)),
-        "fresh", "history", "rewards", "priorities");
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENTRIES), Serdes.String(),
-        StoredTrajectory.serde()).withCachingEnabled(), "replay-table");
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(META), Serdes.String(),
-        Serdes.ByteArray()).withCachingEnabled(), "replay-table");
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING), Serdes.String(),
-        new AvroBinarySerde<>(ReplayItem.class)), "replay-table");
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EARLY_REWARDS), Serdes.String(),
-        new AvroBinarySerde<>(RewardEvent.class)), "replay-table");
-    // Caching coalesces the many updates of the same counter within a commit into one changelog record.
-    t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COUNTERS), Serdes.String(),
-        Serdes.Long()).withCachingEnabled(), "replay-table");
+    // The supplier declares the table's own stores (ProcessorSupplier.stores()); addProcessor connects them.
+    t.addProcessor(TABLE, new ReplayProcessorSupplier(config, registry), "fresh", "history", "rewards", "priorities");
 
     RawBatch.RawBatchSerializer batchSerializer = new RawBatch.RawBatchSerializer(registry);
     AvroSerializer<Trajectory> trajectorySerializer = new AvroSerializer<>(registry);
     trajectorySerializer.configure(serdeConfig, false);
-    t.addSink(BATCHES, topics.replayBatches(), Serdes.String().serializer(), batchSerializer, "replay-table");
-    t.addSink(TO_HISTORY, topics.trajectoriesHistory(), Serdes.String().serializer(),
-        Serdes.ByteArray().serializer(), "replay-table");
-    t.addSink(TO_HISTORY_AVRO, topics.trajectoriesHistory(), Serdes.String().serializer(), trajectorySerializer,
-        "replay-table");
-    t.addSink(DEAD_LETTERS, topics.deadLetters(), Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer(),
-        "replay-table");
+    t.addSink(ReplayProcessor.BATCHES, topics.replayBatches(), Serdes.String().serializer(), batchSerializer, TABLE);
+    t.addSink(ReplayProcessor.TO_HISTORY, topics.trajectoriesHistory(), Serdes.String().serializer(),
+        Serdes.ByteArray().serializer(), TABLE);
+    t.addSink(ReplayProcessor.TO_HISTORY_AVRO, topics.trajectoriesHistory(), Serdes.String().serializer(),
+        trajectorySerializer, TABLE);
+    t.addSink(ReplayProcessor.DEAD_LETTERS, topics.deadLetters(), Serdes.ByteArray().serializer(),
+        Serdes.ByteArray().serializer(), TABLE);
     return t;
   }
 
@@ -106,7 +80,7 @@ public final class ReplayTopology {
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
-      store = context.getStateStore(VERSIONS);
+      store = context.getStateStore(ReplayProcessor.VERSIONS);
     }
 
     @Override

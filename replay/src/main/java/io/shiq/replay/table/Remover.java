@@ -1,6 +1,5 @@
-package io.shiq.replay.remover;
+package io.shiq.replay.table;
 
-import io.shiq.replay.sampler.Candidate;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;

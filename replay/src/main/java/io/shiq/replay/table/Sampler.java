@@ -1,4 +1,4 @@
-package io.shiq.replay.sampler;
+package io.shiq.replay.table;
 
 import java.util.ArrayList;
 import java.util.Comparator;

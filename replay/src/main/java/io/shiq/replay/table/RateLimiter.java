@@ -1,4 +1,4 @@
-package io.shiq.replay.ratelimit;
+package io.shiq.replay.table;
 
 /**
  * Reverb's SampleToInsertRatio: keep the number of sampled items close to {@code samplesPerInsert} times the number

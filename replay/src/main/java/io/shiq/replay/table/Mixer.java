@@ -1,4 +1,4 @@
-package io.shiq.replay.mixer;
+package io.shiq.replay.table;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.shiq.replay.sampler;
+package io.shiq.replay.table;
 
 /**
  * What a sampler or remover needs to know of a table entry.

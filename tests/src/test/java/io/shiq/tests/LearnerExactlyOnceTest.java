@@ -16,6 +16,7 @@ import io.shiq.avro.Trajectory;
 import io.shiq.avro.TrajectoryOrigin;
 import io.shiq.avro.Turn;
 import io.shiq.learner.objective.ObjectiveConfig;
+import io.shiq.learner.service.LearnerListener;
 import io.shiq.learner.service.LearnerService;
 import io.shiq.learner.service.LearnerSettings;
 import io.shiq.learner.train.OptimizerConfig;
@@ -144,11 +145,11 @@ class LearnerExactlyOnceTest {
       LearnerService learner = open(settings);
       Object[] crash = next < crashes.size() ? crashes.get(next) : null;
       if (crash != null) {
-        learner.onFault(point -> {
+        learner.addListener(LearnerListener.faults(point -> {
           if (point == crash[1] && learner.trainer().step() == (long) crash[0]) {
             throw new Crash(point + " of step " + crash[0]);
           }
-        });
+        }));
       }
       try {
         while (!learner.done()) {

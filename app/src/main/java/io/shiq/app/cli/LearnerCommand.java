@@ -2,6 +2,7 @@ package io.shiq.app.cli;
 
 import io.shiq.actor.env.Environments;
 import io.shiq.app.metrics.MetricsEndpoint;
+import io.shiq.learner.service.LearnerListener;
 import io.shiq.learner.service.LearnerService;
 import io.shiq.learner.service.LearnerSettings;
 import io.shiq.policy.PolicyModel;
@@ -105,14 +106,14 @@ public final class LearnerCommand implements Callable<Integer> {
       if (metrics.url() != null) {
         System.out.println("metrics: " + metrics.url());
       }
-      learner.onStep(r -> {
+      learner.addListener(LearnerListener.steps(r -> {
         if (r.step() % logEvery == 0) {
           System.out.printf(Locale.ROOT, "step %d: v%d, loss %.4f, batch reward %.3f, KL %.4f, %.0f tokens/s, "
                   + "lag %d batches, waited %.0f%% of the time%n", r.step(), r.policyVersion(), r.stats().loss(),
               r.stats().meanReward(), r.stats().klToReference(), r.stats().tokensPerSecond(), r.consumerLag(),
               100 * learner.waitSeconds() / Math.max(1e-9, learner.waitSeconds() + learner.computeSeconds()));
         }
-      });
+      }));
       learner.run(stopping::get);
       System.out.printf("learner %s: stopped at step %d, v%d%n", learnerId, learner.step(), learner.version());
     }

@@ -10,6 +10,7 @@ import io.shiq.app.embedded.EmbeddedStack;
 import io.shiq.app.metrics.ActorMeters;
 import io.shiq.app.metrics.ReplayMeters;
 import io.shiq.avro.Trajectory;
+import io.shiq.learner.service.LearnerListener;
 import io.shiq.learner.service.LearnerService;
 import io.shiq.learner.service.LearnerSettings;
 import io.shiq.learner.train.TrainerConfig;
@@ -133,7 +134,7 @@ public final class DemoRun implements AutoCloseable {
         false);
     learner = LearnerService.open(ls, settings.trainer(), () -> model.weights().copy(), device, registry);
     resumedFromStep = learner.step();
-    learner.onStep(recorder::onStep);
+    learner.addListener(LearnerListener.steps(recorder::onStep));
     learnerThread = new Thread(() -> guard("learner", () -> learner.run(stopping::get)), "shiq-demo-learner");
     learnerThread.start();
 

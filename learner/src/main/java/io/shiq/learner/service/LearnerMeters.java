@@ -14,17 +14,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * The learner's Micrometer meters (names as Prometheus shows them: {@code shiq_learner_steps_total},
  * {@code shiq_learner_loss}, ...). Rates are given twice: as counters for Prometheus' {@code rate()}, and as gauges
  * averaged over the last steps for people reading the endpoint directly.
+ *
+ * <p>A {@link LearnerListener}: {@link LearnerService} registers one as its first listener.
  */
-final class LearnerMeters implements AutoCloseable {
+final class LearnerMeters implements LearnerListener {
   private static final double EMA = 0.1;
 
-  final Counter steps;
-  final Counter tokens;
-  final Counter trajectories;
-  final Counter skipped;
-  final Counter waitSeconds;
-  final Counter computeSeconds;
-  final AtomicLong version = new AtomicLong();
+  private final Counter steps;
+  private final Counter tokens;
+  private final Counter trajectories;
+  private final Counter skipped;
+  private final Counter waitSeconds;
+  private final Counter computeSeconds;
+  private final AtomicLong version = new AtomicLong();
   private final MeterRegistry registry;
   private final List<Meter> meters = new ArrayList<>();
   private volatile double loss;
@@ -64,7 +66,28 @@ final class LearnerMeters implements AutoCloseable {
         () -> tokensPerSecond);
   }
 
-  void onStep(StepStats s, double computeSeconds, long lag, double versionLag, long version) {
+  @Override
+  public void onWait(double seconds) {
+    waitSeconds.increment(seconds);
+  }
+
+  @Override
+  public void onSkip(String reason) {
+    skipped.increment();
+  }
+
+  @Override
+  public void onVersion(long version) {
+    this.version.set(version);
+  }
+
+  @Override
+  public void onStep(LearnerService.StepReport r) {
+    StepStats s = r.stats();
+    double computeSeconds = r.computeSeconds();
+    long lag = r.consumerLag();
+    double versionLag = r.versionLag();
+    long version = r.policyVersion();
     steps.increment();
     trajectories.increment(s.trajectories());
     double stepTokens = s.tokensPerSecond() * computeSeconds;
@@ -102,7 +125,7 @@ final class LearnerMeters implements AutoCloseable {
 
   /** Removes the meters, so a restarted learner in the same process registers fresh ones. */
   @Override
-  public void close() {
+  public void onClose() {
     meters.forEach(registry::remove);
   }
 }

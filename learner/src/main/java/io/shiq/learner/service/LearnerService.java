@@ -35,7 +35,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -79,7 +78,7 @@ import org.slf4j.LoggerFactory;
 public final class LearnerService implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LearnerService.class);
 
-  /** Where a test may stop the learner as if it crashed (see {@link #onFault}). */
+  /** Where a test may stop the learner as if it crashed (see {@link LearnerListener#onFault}). */
   public enum FaultPoint {
     /** Trained in memory, nothing saved or sent: mid-step. */
     AFTER_TRAIN,
@@ -118,10 +117,8 @@ public final class LearnerService implements AutoCloseable {
   private final AvroDeserializer<ReplayBatch> batches;
   private final ArrayDeque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>();
   private final Outbox outbox = new Outbox();
-  private final LearnerMeters meters;
+  private final List<LearnerListener> listeners = new ArrayList<>();
   private final List<TopicPartition> partitions = new ArrayList<>();
-  private Consumer<FaultPoint> faultHook = p -> {};
-  private Consumer<StepReport> listener = r -> {};
   private long version;
   private long versionStep;
   private long skippedBatches;
@@ -134,7 +131,7 @@ public final class LearnerService implements AutoCloseable {
     this.trainer = trainer;
     this.converter = new TrajectoryConverter(trainer.policy().config().vocabSize(),
         trainer.policy().config().maxSeqLen());
-    this.meters = new LearnerMeters(registry == null ? new SimpleMeterRegistry() : registry, settings.learnerId());
+    listeners.add(new LearnerMeters(registry == null ? new SimpleMeterRegistry() : registry, settings.learnerId()));
     Topics topics = settings.topics();
     SchemaRegistryClient registryClient = new SchemaRegistryClient(settings.registryUrl());
     this.batches = new AvroDeserializer<>(registryClient, ReplayBatch.class);
@@ -181,7 +178,7 @@ public final class LearnerService implements AutoCloseable {
 
     recover(restored);
     assignBatchPartitions();
-    meters.version.set(version);
+    listeners.forEach(l -> l.onVersion(version));
   }
 
   /**
@@ -227,15 +224,12 @@ public final class LearnerService implements AutoCloseable {
     }
   }
 
-  /** Called with every fault point the learner passes (tests throw from it to simulate a crash there). */
-  public LearnerService onFault(Consumer<FaultPoint> hook) {
-    this.faultHook = hook;
-    return this;
-  }
-
-  /** Called after every step. */
-  public LearnerService onStep(Consumer<StepReport> l) {
-    this.listener = l;
+  /**
+   * Adds a listener after those already there (the first is the learner's meters); listeners are called in the order
+   * they were added, on the learner's thread.
+   */
+  public LearnerService addListener(LearnerListener listener) {
+    listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     return this;
   }
 
@@ -286,7 +280,8 @@ public final class LearnerService implements AutoCloseable {
     ConsumerRecord<byte[], byte[]> record = next(timeout);
     long t1 = System.nanoTime();
     waitNanos += t1 - t0;
-    meters.waitSeconds.increment((t1 - t0) / 1e9);
+    double waited = (t1 - t0) / 1e9;
+    listeners.forEach(l -> l.onWait(waited));
     if (record == null) {
       return false;
     }
@@ -315,7 +310,7 @@ public final class LearnerService implements AutoCloseable {
     versionLag /= sequences.size();
     StepStats stats = trainer.step(sequences);
     trainer.positions().put(key(tp), Long.toString(record.offset() + 1));
-    faultHook.accept(FaultPoint.AFTER_TRAIN);
+    fault(FaultPoint.AFTER_TRAIN);
 
     long step = trainer.step();
     long lag = lag();
@@ -340,24 +335,28 @@ public final class LearnerService implements AutoCloseable {
         priorities));
     if (publish || step % settings.checkpointEvery() == 0 || done()) {
       checkpoint();
-      faultHook.accept(FaultPoint.AFTER_CHECKPOINT);
+      fault(FaultPoint.AFTER_CHECKPOINT);
       release();
       if (publish) {
         publish(step);
       }
     }
-    faultHook.accept(FaultPoint.AFTER_STEP);
+    fault(FaultPoint.AFTER_STEP);
     long t2 = System.nanoTime();
     computeNanos += t2 - t1;
-    meters.onStep(stats, (t2 - t1) / 1e9, lag, versionLag, version);
-    listener.accept(new StepReport(step, version, batch.getBatchId(), batch.getSequence(), stats, (t1 - t0) / 1e9,
-        (t2 - t1) / 1e9, lag, versionLag));
+    StepReport report = new StepReport(step, version, batch.getBatchId(), batch.getSequence(), stats,
+        (t1 - t0) / 1e9, (t2 - t1) / 1e9, lag, versionLag);
+    listeners.forEach(l -> l.onStep(report));
     return true;
+  }
+
+  private void fault(FaultPoint point) {
+    listeners.forEach(l -> l.onFault(point));
   }
 
   private void skip(TopicPartition tp, ConsumerRecord<byte[], byte[]> record, String why) {
     skippedBatches++;
-    meters.skipped.increment();
+    listeners.forEach(l -> l.onSkip(why));
     trainer.positions().put(key(tp), Long.toString(record.offset() + 1));
     LOG.warn("learner {}: skipping the batch at {}: {}", settings.learnerId(), DeadLetterRouter.where(record), why);
   }
@@ -408,35 +407,26 @@ public final class LearnerService implements AutoCloseable {
         trainer.config().objective().name(), version == 0 ? null : version);
     version = v.getVersion();
     versionStep = step;
-    meters.version.set(version);
+    listeners.forEach(l -> l.onVersion(version));
     LOG.info("learner {}: published {} v{} (step {})", settings.learnerId(), settings.arm(), version, step);
   }
 
-  /** Re-sends what a crash left unsent and publishes a checkpointed version that was not announced. */
+  /**
+   * Re-sends what a crash left unsent and publishes a checkpointed version that was not announced (what to redo is
+   * decided by {@link Recovery}).
+   */
   private void recover(Outbox restored) {
-    Optional<PolicyVersion> announced = KafkaTail.latestVersion(settings.bootstrapServers(), settings.registryUrl(),
-        settings.topics(), settings.arm());
-    announced.ifPresent(a -> {
-      version = a.getVersion();
-      versionStep = a.getLearnerStep();
-    });
-    if (restored.isEmpty() && trainer.step() == 0) {
-      return;
-    }
-    long reported = KafkaTail.lastReportedStep(settings.bootstrapServers(), settings.registryUrl(), settings.topics(),
-        settings.learnerId());
-    for (Outbox.Entry e : restored.entries()) {
-      if (e.metrics().getStep() > reported) {
-        outbox.add(e);
-      }
-    }
+    Recovery plan = Recovery.plan(settings, trainer.step(), restored);
+    version = plan.version();
+    versionStep = plan.versionStep();
+    plan.unsent().forEach(outbox::add);
     if (!outbox.isEmpty()) {
       LOG.info("learner {}: releasing the outputs of {} checkpointed step(s) a crash left unsent",
           settings.learnerId(), outbox.entries().size());
       release();
     }
-    long step = trainer.step();
-    if (step > 0 && step % settings.publishEvery() == 0 && versionStep < step) {
+    if (plan.publishUnannounced()) {
+      long step = trainer.step();
       LOG.info("learner {}: publishing the version of checkpointed step {} that a crash left unannounced",
           settings.learnerId(), step);
       publish(step);
@@ -486,7 +476,7 @@ public final class LearnerService implements AutoCloseable {
     } finally {
       closeClients(Duration.ofSeconds(10));
       trainer.close();
-      meters.close();
+      listeners.forEach(LearnerListener::onClose);
     }
   }
 
@@ -495,7 +485,7 @@ public final class LearnerService implements AutoCloseable {
     closed = true;
     closeClients(Duration.ZERO);
     trainer.close();
-    meters.close();
+    listeners.forEach(LearnerListener::onClose);
   }
 
   private void closeClients(Duration timeout) {

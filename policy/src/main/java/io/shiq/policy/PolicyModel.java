@@ -1,7 +1,7 @@
 package io.shiq.policy;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
+import io.shiq.policy.engine.TorchEngine;
 import io.shiq.policy.io.HfCheckpoint;
 import io.shiq.policy.io.Llama2cCheckpoint;
 import io.shiq.policy.io.ModelFormatException;
@@ -31,7 +31,7 @@ public record PolicyModel(LlamaWeights weights, Tokenizer tokenizer, String sour
 
   /** GPU 0 when DJL's PyTorch engine sees a GPU, else the CPU. */
   public static Device defaultDevice() {
-    return Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu() : Device.cpu();
+    return TorchEngine.defaultDevice();
   }
 
   public static PolicyModel load(Path path, Device device) {

@@ -17,21 +17,8 @@ import io.shiq.policy.model.Scalars;
  * softmax(logits) but starts far from zero because logits carry an arbitrary per-state offset; shifted-init is zero,
  * with zero gradient, at initialisation when rewards are zero.
  */
-final class OneStep implements Objective {
+record OneStep(ObjectiveConfig config, OneStep.Variant variant) implements Objective {
   enum Variant { NAIVE, SHIFTED_SAMPLING, SHIFTED_INIT }
-
-  private final ObjectiveConfig config;
-  private final Variant variant;
-
-  OneStep(ObjectiveConfig config, Variant variant) {
-    this.config = config;
-    this.variant = variant;
-  }
-
-  @Override
-  public ObjectiveConfig config() {
-    return config;
-  }
 
   @Override
   public boolean needsFullReference() {

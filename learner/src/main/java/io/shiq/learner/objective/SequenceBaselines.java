@@ -39,18 +39,7 @@ final class SequenceBaselines {
   /**
    * DPO on pairs (y_w at 2i, y_l at 2i+1): loss = -ln sigmoid(beta (S(y_w) - S(y_l))), averaged over pairs (weighted).
    */
-  static final class Dpo implements Objective {
-    private final ObjectiveConfig config;
-
-    Dpo(ObjectiveConfig config) {
-      this.config = config;
-    }
-
-    @Override
-    public ObjectiveConfig config() {
-      return config;
-    }
-
+  record Dpo(ObjectiveConfig config) implements Objective {
     @Override
     public boolean needsPairs() {
       return true;
@@ -75,18 +64,7 @@ final class SequenceBaselines {
    * averaged over kept trajectories (weighted). (ShiQ's residual at the first action is this with V read off the
    * logits.)
    */
-  static final class Dro implements Objective {
-    private final ObjectiveConfig config;
-
-    Dro(ObjectiveConfig config) {
-      this.config = config;
-    }
-
-    @Override
-    public ObjectiveConfig config() {
-      return config;
-    }
-
+  record Dro(ObjectiveConfig config) implements Objective {
     @Override
     public boolean needsValueHead() {
       return true;
@@ -117,18 +95,7 @@ final class SequenceBaselines {
    * CoPG on pairs (y, y') of the same prompt: loss = (R(y) - R(y') - beta (S(y) - S(y')))^2 / (4 beta), averaged
    * over pairs (weighted); its gradient is the contrastive policy gradient.
    */
-  static final class Copg implements Objective {
-    private final ObjectiveConfig config;
-
-    Copg(ObjectiveConfig config) {
-      this.config = config;
-    }
-
-    @Override
-    public ObjectiveConfig config() {
-      return config;
-    }
-
+  record Copg(ObjectiveConfig config) implements Objective {
     @Override
     public boolean needsPairs() {
       return true;

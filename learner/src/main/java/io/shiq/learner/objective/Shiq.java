@@ -17,18 +17,7 @@ import io.shiq.policy.model.Scalars;
  * Gradients flow through G (via rho) and V: no target network, no stop-gradient. R_t equals minus the discounted sum
  * of the one-step shifted-init residuals from t on, so a final reward reaches every token in one update.
  */
-final class Shiq implements Objective {
-  private final ObjectiveConfig config;
-
-  Shiq(ObjectiveConfig config) {
-    this.config = config;
-  }
-
-  @Override
-  public ObjectiveConfig config() {
-    return config;
-  }
-
+record Shiq(ObjectiveConfig config) implements Objective {
   @Override
   public LossResult loss(TokenBatch batch, NDArray logits, NDArray values) {
     TokenTerms k = new TokenTerms(batch, logits, config);

@@ -1,10 +1,8 @@
 package io.shiq.learner.train;
 
 import ai.djl.Device;
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +17,7 @@ import io.shiq.policy.io.Safetensors;
 import io.shiq.policy.model.Llama;
 import io.shiq.policy.model.LlamaConfig;
 import io.shiq.policy.model.LlamaWeights;
+import io.shiq.policy.engine.TorchEngine;
 import io.shiq.policy.model.Scalars;
 import io.shiq.schemas.storage.Directories;
 import java.io.IOException;
@@ -133,9 +132,7 @@ public final class Trainer implements AutoCloseable {
           + batch.size() + " trajectories");
     }
     long t0 = System.nanoTime();
-    // PyTorch's grad mode is per thread and on by default in a new one; DJL's gradient collector restores the mode it
-    // found, so a trainer on its own thread would leave it on and AdamW's in-place updates of leaf parameters fail.
-    JniUtils.setGradMode(false);
+    TorchEngine.gradientsOff(); // grad mode is per thread: see TorchEngine
     List<ReferenceCache.Entry> refs = reference.get(batch);
     // Each micro-batch's loss is an importance-weighted mean over its own normalizer (weighted trajectories, action
     // tokens or pairs); scaled by count / total, the micro-batches sum to the whole batch's loss.
@@ -156,7 +153,7 @@ public final class Trainer implements AutoCloseable {
         la.add(e.laRef());
         lse.add(e.lseRef());
       }
-      try (NDScope ignored = new NDScope(); GradientCollector gc = Engine.getEngine("PyTorch")
+      try (NDScope ignored = new NDScope(); GradientCollector gc = TorchEngine
           .newGradientCollector()) {
         NDArray ids = TokenBatch.of(chunk, la, lse, null).inputIds(policy.manager());
         TokenBatch tb = TokenBatch.of(chunk, la, lse,

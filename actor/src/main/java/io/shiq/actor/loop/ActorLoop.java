@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * {@link Trajectory} per episode keyed by its id. Newer verified weights are swapped in between batches only, so an
  * episode never mixes versions inside a turn and every turn says which version wrote it.
  */
-public final class ActorLoop implements AutoCloseable {
+public final class ActorLoop implements BatchSource, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ActorLoop.class);
 
   /**
@@ -79,11 +79,13 @@ public final class ActorLoop implements AutoCloseable {
     this.weights = weights;
   }
 
+  @Override
   public long version() {
     return version;
   }
 
   /** Swaps in newer verified weights if any arrived, runs one batch of episodes and produces their trajectories. */
+  @Override
   public List<Trajectory> runBatch() {
     if (weights != null) {
       Optional<WeightSubscriber.Loaded> newer = weights.poll(Duration.ofMillis(200));

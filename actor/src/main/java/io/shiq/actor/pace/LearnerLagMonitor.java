@@ -23,18 +23,24 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * Back-pressure for actors run as separate processes: follows {@code learner.metrics} (from its end) and reports how
  * many replay batches wait for the learners of an arm, so an actor can pause instead of piling up batches that grow
  * staler while they wait. A learner whose last report is older than {@code freshFor} does not count (a stopped
- * learner must not stop the actors; the buffer is there to keep their data).
+ * learner must not stop the actors; the buffer is there to keep their data). It asks to pause while more than
+ * {@code maxLag} batches wait.
  */
-public final class LearnerLagMonitor implements AutoCloseable {
+public final class LearnerLagMonitor implements BackPressure, AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final AvroDeserializer<LearnerMetrics> metrics;
   private final String topic;
   private final String arm;
   private final Duration freshFor;
+  private final long maxLag;
+  private long lastLag;
   private final Map<String, LearnerMetrics> latest = new HashMap<>();
 
   public LearnerLagMonitor(String bootstrapServers, SchemaRegistryClient registry, Topics topics, String arm,
-                           Duration freshFor) {
+                           Duration freshFor, long maxLag) {
+    if (maxLag < 0) {
+      throw new IllegalArgumentException("maxLag must be >= 0, got " + maxLag);
+    }
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -45,6 +51,7 @@ public final class LearnerLagMonitor implements AutoCloseable {
     this.topic = topics.learnerMetrics();
     this.arm = arm;
     this.freshFor = freshFor;
+    this.maxLag = maxLag;
     List<TopicPartition> parts = new ArrayList<>();
     for (PartitionInfo info : consumer.partitionsFor(topic)) {
       parts.add(new TopicPartition(topic, info.partition()));
@@ -78,6 +85,22 @@ public final class LearnerLagMonitor implements AutoCloseable {
       }
     }
     return lag;
+  }
+
+  /** Pauses while more than {@code maxLag} batches wait for the learner. */
+  @Override
+  public boolean shouldPause() {
+    lastLag = lag();
+    return lastLag > maxLag;
+  }
+
+  /** The lag read by the last {@link #shouldPause()} (for messages about a pause). */
+  public long lastLag() {
+    return lastLag;
+  }
+
+  public long maxLag() {
+    return maxLag;
   }
 
   @Override

@@ -2,6 +2,8 @@ package io.shiq.app.bench;
 
 import io.shiq.actor.env.Environments;
 import io.shiq.actor.loop.ActorLoop;
+import io.shiq.actor.loop.EpisodeRunner;
+import io.shiq.actor.pace.BackPressure;
 import io.shiq.app.cli.ModelOptions;
 import io.shiq.app.embedded.EmbeddedStack;
 import io.shiq.avro.Trajectory;
@@ -13,6 +15,7 @@ import io.shiq.policy.model.Llama;
 import io.shiq.policy.tokenizer.Llama2cTokenizer;
 import io.shiq.schemas.registry.SchemaRegistryClient;
 import io.shiq.schemas.serde.AvroSerializer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +38,9 @@ import picocli.CommandLine.Option;
     description = "Trajectories/s and tokens/s of one actor on stories260K (story-keyword) into an embedded broker, "
         + "vs the same generation without environment and Kafka.")
 public final class ActorBenchmark implements Callable<Integer> {
+  /** The benchmark never pauses (no back-pressure), so the runner's poll interval is never used. */
+  private static final Duration NEVER_POLLED = Duration.ofMillis(200);
+
   @Mixin
   ModelOptions modelOptions;
 
@@ -85,19 +91,17 @@ public final class ActorBenchmark implements Callable<Integer> {
            ActorLoop loop = new ActorLoop(model.weights().copy(), 0, model.tokenizer(),
                Environments.create("story-keyword", model.tokenizer()), new ActorLoop.Settings("bench-actor", "main",
                episodesPerBatch, 1, sampling, 3), producer, stack.topics(), null)) {
-        loop.runBatch(); // warm-up
+        new EpisodeRunner(loop, BackPressure.NONE, NEVER_POLLED, () -> false).run(1); // warm-up
+        Counts counts = new Counts();
+        EpisodeRunner runner = new EpisodeRunner(loop, BackPressure.NONE, NEVER_POLLED, () -> false)
+            .addListener(counts);
         long t1 = System.nanoTime();
-        for (int b = 0; b < batches; b++) {
-          for (Trajectory t : loop.runBatch()) {
-            trajectories++;
-            for (Turn turn : t.getTurns()) {
-              if (turn.getActionMask().contains(true)) {
-                tokens += turn.getTokenIds().size();
-              }
-            }
-          }
+        if (batches > 0) { // run(0) would not stop
+          runner.run(batches);
         }
         seconds = (System.nanoTime() - t1) / 1e9;
+        trajectories = counts.trajectories;
+        tokens = counts.tokens;
       }
       double trajPerS = trajectories / seconds;
       double tokPerS = tokens / seconds;
@@ -112,5 +116,23 @@ public final class ActorBenchmark implements Callable<Integer> {
           trajPerS, tokPerS, genTokPerS, tokPerS / genTokPerS));
     }
     return 0;
+  }
+
+  /** Trajectories and action tokens of the measured batches. */
+  private static final class Counts implements EpisodeRunner.Listener {
+    long trajectories;
+    long tokens;
+
+    @Override
+    public void onBatch(long index, List<Trajectory> batch, long version) {
+      for (Trajectory t : batch) {
+        trajectories++;
+        for (Turn turn : t.getTurns()) {
+          if (turn.getActionMask().contains(true)) {
+            tokens += turn.getTokenIds().size();
+          }
+        }
+      }
+    }
   }
 }

@@ -2,6 +2,8 @@ package io.shiq.app.cli;
 
 import io.shiq.actor.env.Environments;
 import io.shiq.actor.loop.ActorLoop;
+import io.shiq.actor.loop.EpisodeRunner;
+import io.shiq.actor.pace.BackPressure;
 import io.shiq.actor.pace.LearnerLagMonitor;
 import io.shiq.actor.weights.WeightSubscriber;
 import io.shiq.app.metrics.ActorMeters;
@@ -14,6 +16,7 @@ import io.shiq.schemas.serde.AvroSerializer;
 import io.shiq.schemas.topic.TopicAdmin;
 import io.shiq.schemas.topic.Topics;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -37,6 +40,9 @@ import picocli.CommandLine.Option;
         + "to the trajectories topic; newer verified weights from the learner are swapped in between batches. "
         + "Several actors may run side by side (give each its own --actor-id).")
 public final class ActorCommand implements Callable<Integer> {
+  /** How often a paused actor asks the learner's lag again. */
+  private static final Duration PAUSE_POLL = Duration.ofMillis(200);
+
   @Mixin
   ModelOptions modelOptions;
 
@@ -143,7 +149,7 @@ public final class ActorCommand implements Callable<Integer> {
     System.out.printf("actor %s: %s on %s, arm %s, model %s -> %s%n", id, env, model.weights().device(), arm,
         model.source(), topics.trajectories());
     try (LearnerLagMonitor pace = maxLearnerLag < 0 ? null : new LearnerLagMonitor(bootstrapServers, registry, topics,
-            arm, java.time.Duration.ofSeconds(30));
+            arm, Duration.ofSeconds(30), maxLearnerLag);
          MetricsEndpoint metrics = metricsPort < 0 ? MetricsEndpoint.disabled()
             : MetricsEndpoint.start(metricsPort);
          KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(p, new StringSerializer(), serializer);
@@ -153,42 +159,42 @@ public final class ActorCommand implements Callable<Integer> {
       if (metrics.url() != null) {
         System.out.println("metrics: " + metrics.url());
       }
-      long episodes = 0;
-      long t0 = System.nanoTime();
-      for (int b = 0; (batches == 0 || b < batches) && !stopping.get(); b++) {
-        waitForLearner(pace, stopping);
-        if (stopping.get()) {
-          break;
-        }
-        List<Trajectory> out = loop.runBatch();
-        episodes += out.size();
-        meters.onBatch(out, loop.version());
-        double reward = out.stream().mapToDouble(ActorMeters::reward).sum() / out.size();
-        System.out.printf("batch %d: %d episodes (%d in all, %.1f/s), mean reward %.3f, policy v%d%n", b + 1,
-            out.size(), episodes, episodes / ((System.nanoTime() - t0) / 1e9), reward, loop.version());
+      if (batches >= 0) { // a negative --batches runs none, as it always did
+        new EpisodeRunner(loop, pace == null ? BackPressure.NONE : pace, PAUSE_POLL, stopping::get)
+            .addListener(new Console(pace, meters))
+            .run(batches);
       }
     }
     Shutdown.remove(hook);
     return 0;
   }
 
-  /** Back-pressure: waits while the learner has more than --max-learner-lag batches to train on. */
-  private void waitForLearner(LearnerLagMonitor pace, AtomicBoolean stopping) {
-    if (pace == null) {
-      return;
+  /** Meters and a line per batch on the console; says when it pauses for the learner. */
+  private final class Console implements EpisodeRunner.Listener {
+    private final LearnerLagMonitor pace;
+    private final ActorMeters meters;
+    private final long t0 = System.nanoTime();
+    private long episodes;
+
+    Console(LearnerLagMonitor pace, ActorMeters meters) {
+      this.pace = pace;
+      this.meters = meters;
     }
-    long lag = pace.lag();
-    if (lag <= maxLearnerLag) {
-      return;
+
+    @Override
+    public void onBatch(long index, List<Trajectory> out, long version) {
+      episodes += out.size();
+      meters.onBatch(out, version);
+      double reward = out.stream().mapToDouble(ActorMeters::reward).sum() / out.size();
+      System.out.printf("batch %d: %d episodes (%d in all, %.1f/s), mean reward %.3f, policy v%d%n", index + 1,
+          out.size(), episodes, episodes / ((System.nanoTime() - t0) / 1e9), reward, version);
     }
-    System.out.printf("pausing: %d batches wait for the learner (--max-learner-lag %d)%n", lag, maxLearnerLag);
-    while (!stopping.get() && pace.lag() > maxLearnerLag) {
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+
+    /** Back-pressure: the learner has more than --max-learner-lag batches to train on. */
+    @Override
+    public void onPause() {
+      System.out.printf("pausing: %d batches wait for the learner (--max-learner-lag %d)%n", pace.lastLag(),
+          maxLearnerLag);
     }
   }
 

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.shiq.actor.env.Environment;
 import io.shiq.actor.env.Environments;
 import io.shiq.actor.loop.ActorLoop;
+import io.shiq.actor.loop.EpisodeRunner;
+import io.shiq.actor.pace.BackPressure;
 import io.shiq.actor.weights.WeightSubscriber;
 import io.shiq.app.embedded.EmbeddedStack;
 import io.shiq.app.metrics.ActorMeters;
@@ -51,6 +53,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DemoRun implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
+  /** How often a paused actor asks the learner's lag again. */
+  private static final Duration PAUSE_POLL = Duration.ofMillis(50);
 
   /**
    * @param stateDir          broker data, replay stores and checkpoints (kept between runs)
@@ -148,6 +152,7 @@ public final class DemoRun implements AutoCloseable {
     pp.put(ProducerConfig.LINGER_MS_CONFIG, "10");
     producer = new KafkaProducer<>(pp, new StringSerializer(), serializer);
     Set<Integer> stop = model.tokenizer().stopTokens();
+    BackPressure learnerLag = () -> recorder.learnerLag() > settings.maxLearnerLag();
     for (int i = 0; i < settings.actors(); i++) {
       String actorId = "demo-actor-" + i;
       Environment env = Environments.create(settings.env(), model.tokenizer());
@@ -158,17 +163,17 @@ public final class DemoRun implements AutoCloseable {
           device);
       ActorLoop loop = new ActorLoop(model.weights().copy(), 0, model.tokenizer(), env, as, producer, topics, weights);
       ActorMeters meters = new ActorMeters(registry, actorId);
+      EpisodeRunner runner = new EpisodeRunner(loop, learnerLag, PAUSE_POLL, stopping::get)
+          .addListener(new EpisodeRunner.Listener() {
+            @Override
+            public void onBatch(long index, List<Trajectory> out, long version) {
+              meters.onBatch(out, version);
+              recorder.onEpisodes(actorId, out, version);
+            }
+          });
       Thread t = new Thread(() -> guard(actorId, () -> {
         try (loop) {
-          while (!stopping.get()) {
-            if (recorder.learnerLag() > settings.maxLearnerLag()) {
-              Thread.sleep(50);
-              continue;
-            }
-            List<Trajectory> out = loop.runBatch();
-            meters.onBatch(out, loop.version());
-            recorder.onEpisodes(actorId, out, loop.version());
-          }
+          runner.run(0);
         }
         return null;
       }), "shiq-demo-" + actorId);

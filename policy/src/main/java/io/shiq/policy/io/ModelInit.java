@@ -211,14 +211,14 @@ public final class ModelInit {
       try (LlamaWeights w = LlamaWeights.random(c, seed, Device.cpu())) {
         if (format == Format.LLAMA2C) {
           Llama2cWriter.save(w, tmp.resolve("model.bin"));
-          Files.copy(tokenizerFile, tmp.resolve("tokenizer.bin"));
+          copyWritable(tokenizerFile, tmp.resolve("tokenizer.bin"));
         } else {
           HfCheckpoint.save(w, tmp, Safetensors.DType.F32, c.qkvBias() ? "Qwen2ForCausalLM" : "LlamaForCausalLM");
           Path dir = tokenizerFile.toAbsolutePath().getParent();
-          Files.copy(tokenizerFile, tmp.resolve("tokenizer.json"));
+          copyWritable(tokenizerFile, tmp.resolve("tokenizer.json"));
           for (String name : HF_TOKENIZER_FILES.subList(1, HF_TOKENIZER_FILES.size())) {
             if (Files.isRegularFile(dir.resolve(name))) {
-              Files.copy(dir.resolve(name), tmp.resolve(name));
+              copyWritable(dir.resolve(name), tmp.resolve(name));
             }
           }
         }
@@ -239,6 +239,17 @@ public final class ModelInit {
           Files.delete(p);
         }
       }
+    }
+  }
+
+  /**
+   * A copy the user owns and can edit: Files.copy keeps the source's mode on Linux, and tokenizers often come from a
+   * read-only data directory.
+   */
+  private static void copyWritable(Path from, Path to) throws IOException {
+    Files.copy(from, to);
+    if (!to.toFile().setWritable(true, true)) {
+      throw new IOException("cannot make " + to + " writable");
     }
   }
 }

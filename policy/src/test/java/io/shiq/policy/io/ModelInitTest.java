@@ -88,11 +88,14 @@ class ModelInitTest {
   @Test
   void llama2cModelsLoadBackToTheSameWeights(@TempDir Path tmp) throws IOException {
     Path tok = llama2cTokenizer(tmp.resolve("tok263.bin"));
+    assertTrue(tok.toFile().setWritable(false, false), "a read-only tokenizer, as in a shared data directory");
     LlamaConfig shape = ModelInit.shape("stories260k", 263);
     Path out = tmp.resolve("llama2c");
     LlamaConfig written = ModelInit.write(shape, 5, tok, ModelInit.Format.LLAMA2C, out);
     assertEquals(LlamaConfig.RopeLayout.PAIRS, written.ropeLayout());
     assertTrue(Files.isRegularFile(out.resolve("model.bin")) && Files.isRegularFile(out.resolve("tokenizer.bin")));
+    assertTrue(Files.getPosixFilePermissions(out.resolve("tokenizer.bin"))
+        .contains(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE), "the copy is the user's to edit");
     try (PolicyModel loaded = PolicyModel.load(out, Device.cpu());
          LlamaWeights expected = LlamaWeights.random(written, 5, Device.cpu())) {
       assertSameWeights(expected, loaded.weights());

@@ -1,7 +1,7 @@
 package io.shiq.app;
 
 import io.shiq.app.cli.ActorCommand;
-import io.shiq.app.cli.BenchCommand;
+import io.shiq.bench.BenchCommand;
 import io.shiq.app.cli.DemoCommand;
 import io.shiq.app.cli.GenerateCommand;
 import io.shiq.app.cli.KafkaCommand;

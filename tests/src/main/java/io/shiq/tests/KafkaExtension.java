@@ -1,6 +1,6 @@
 package io.shiq.tests;
 
-import io.shiq.app.embedded.EmbeddedStack;
+import io.shiq.embedded.EmbeddedStack;
 import io.shiq.schemas.registry.embedded.EmbeddedSchemaRegistry;
 import java.io.IOException;
 import java.util.Locale;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
-import io.shiq.actor.env.StoryKeywordEnvironment;
+import io.shiq.envs.StoryKeywordEnvironment;
 import io.shiq.actor.loop.ActorLoop;
 import io.shiq.actor.weights.WeightSubscriber;
 import io.shiq.avro.Role;
@@ -59,7 +59,7 @@ class ActorLoopTest {
     Topics topics = kafka.newTopics();
     AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(kafka.registryClient());
     serializer.configure(Map.of("schema.registry.url", kafka.registryUrl()), false);
-    io.shiq.actor.env.Environment endless = new io.shiq.actor.env.Environment() {
+    io.shiq.envs.Environment endless = new io.shiq.envs.Environment() {
       @Override
       public String id() {
         return "endless";

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shiq.app.embedded.EmbeddedKafkaBroker;
+import io.shiq.embedded.EmbeddedKafkaBroker;
 import io.shiq.schemas.topic.TopicAdmin;
 import io.shiq.schemas.topic.Topics;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.shiq.actor.loop;
 
-import io.shiq.actor.env.Environment;
+import io.shiq.envs.Environment;
 import io.shiq.actor.weights.WeightSubscriber;
 import io.shiq.avro.Role;
 import io.shiq.avro.Trajectory;

@@ -1,6 +1,7 @@
 package io.shiq.app.cli;
 
-import io.shiq.actor.env.Environments;
+import io.shiq.policy.cli.ModelOptions;
+import io.shiq.envs.Environments;
 import io.shiq.actor.loop.ActorLoop;
 import io.shiq.actor.loop.EpisodeRunner;
 import io.shiq.actor.pace.BackPressure;

@@ -1,7 +1,8 @@
 package io.shiq.app.cli;
 
-import io.shiq.actor.env.EnvironmentDefaults;
-import io.shiq.actor.env.Environments;
+import io.shiq.policy.cli.ModelOptions;
+import io.shiq.envs.EnvironmentDefaults;
+import io.shiq.envs.Environments;
 import io.shiq.app.demo.DemoRecorder;
 import io.shiq.app.demo.DemoReport;
 import io.shiq.app.demo.DemoRun;

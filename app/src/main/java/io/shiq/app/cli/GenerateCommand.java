@@ -1,5 +1,6 @@
 package io.shiq.app.cli;
 
+import io.shiq.policy.cli.ModelOptions;
 import io.shiq.policy.PolicyModel;
 import io.shiq.policy.generate.Generation;
 import io.shiq.policy.generate.Generator;

@@ -1,6 +1,6 @@
 package io.shiq.app.cli;
 
-import io.shiq.app.embedded.EmbeddedStack;
+import io.shiq.embedded.EmbeddedStack;
 import io.shiq.schemas.topic.TopicSpec;
 import io.shiq.schemas.topic.Topics;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package io.shiq.app.cli;
 
-import io.shiq.actor.env.Environments;
+import io.shiq.policy.cli.ModelOptions;
+import io.shiq.envs.Environments;
 import io.shiq.app.metrics.MetricsEndpoint;
 import io.shiq.learner.service.LearnerListener;
 import io.shiq.learner.service.LearnerService;

@@ -1,6 +1,6 @@
 package io.shiq.app.cli;
 
-import io.shiq.actor.env.EnvironmentDefaults;
+import io.shiq.envs.EnvironmentDefaults;
 import io.shiq.learner.objective.ObjectiveConfig;
 import io.shiq.learner.train.OptimizerConfig;
 import io.shiq.learner.train.TrainerConfig;

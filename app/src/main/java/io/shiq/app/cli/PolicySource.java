@@ -1,8 +1,9 @@
 package io.shiq.app.cli;
 
+import io.shiq.policy.cli.ModelOptions;
 import ai.djl.Device;
-import io.shiq.actor.env.Environments;
-import io.shiq.actor.env.SyntheticEnvironment;
+import io.shiq.envs.Environments;
+import io.shiq.envs.SyntheticEnvironment;
 import io.shiq.policy.PolicyModel;
 import io.shiq.policy.model.LlamaConfig;
 import io.shiq.policy.model.LlamaWeights;

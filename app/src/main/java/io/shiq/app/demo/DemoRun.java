@@ -2,13 +2,13 @@ package io.shiq.app.demo;
 
 import ai.djl.Device;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.shiq.actor.env.Environment;
-import io.shiq.actor.env.Environments;
+import io.shiq.envs.Environment;
+import io.shiq.envs.Environments;
 import io.shiq.actor.loop.ActorLoop;
 import io.shiq.actor.loop.EpisodeRunner;
 import io.shiq.actor.pace.BackPressure;
 import io.shiq.actor.weights.WeightSubscriber;
-import io.shiq.app.embedded.EmbeddedStack;
+import io.shiq.embedded.EmbeddedStack;
 import io.shiq.app.metrics.ActorMeters;
 import io.shiq.app.metrics.ReplayMeters;
 import io.shiq.avro.Trajectory;

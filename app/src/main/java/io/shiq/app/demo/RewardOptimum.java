@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import io.shiq.actor.env.Environment;
+import io.shiq.envs.Environment;
 import io.shiq.policy.model.Llama;
 import io.shiq.policy.model.LlamaWeights;
 import java.util.OptionalDouble;

@@ -13,8 +13,6 @@ import io.shiq.policy.generate.Generator;
 import io.shiq.policy.generate.SamplingParams;
 import io.shiq.policy.model.Llama;
 import io.shiq.policy.tokenizer.Llama2cTokenizer;
-import io.shiq.schemas.registry.SchemaRegistryClient;
-import io.shiq.schemas.serde.AvroSerializer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +22,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -77,17 +73,10 @@ public final class ActorBenchmark implements Callable<Integer> {
       }
       double genSeconds = (System.nanoTime() - t0) / 1e9;
 
-      SchemaRegistryClient registry = new SchemaRegistryClient(stack.registryUrl());
-      AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(registry);
-      serializer.configure(Map.of("schema.registry.url", stack.registryUrl()), false);
-      var props = stack.clientProperties();
-      props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-      props.put(ProducerConfig.ACKS_CONFIG, "all");
       long trajectories = 0;
       long tokens = 0;
       double seconds;
-      try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(props, new StringSerializer(),
-          serializer);
+      try (KafkaProducer<String, SpecificRecord> producer = stack.clients().avroProducer(Map.of());
            ActorLoop loop = new ActorLoop(model.weights().copy(), 0, model.tokenizer(),
                Environments.create("story-keyword", model.tokenizer()), new ActorLoop.Settings("bench-actor", "main",
                episodesPerBatch, 1, sampling, 3), producer, stack.topics(), null)) {

@@ -7,7 +7,6 @@ import io.shiq.bench.SerdeBenchmark;
 import io.shiq.bench.StoriesBenchmark;
 import io.shiq.bench.SyntheticBenchmark;
 import io.shiq.bench.WeightsBenchmark;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

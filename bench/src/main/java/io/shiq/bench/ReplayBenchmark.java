@@ -5,6 +5,7 @@ import io.shiq.avro.ReplayBatch;
 import io.shiq.avro.Trajectory;
 import io.shiq.replay.ReplayConfig;
 import io.shiq.replay.ReplayService;
+import io.shiq.schemas.kafka.KafkaClients;
 import io.shiq.schemas.SampleRecords;
 import io.shiq.schemas.registry.SchemaRegistryClient;
 import io.shiq.schemas.serde.AvroDeserializer;
@@ -29,7 +30,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
@@ -118,13 +118,13 @@ public final class ReplayBenchmark implements Callable<Integer> {
   private double[] run(EmbeddedStack stack, SchemaRegistryClient registry, String label, int n, int answerTokens)
       throws Exception {
     Topics topics = new Topics("bench-" + label + "-" + UUID.randomUUID().toString().substring(0, 6) + ".");
-    try (Admin admin = Admin.create(stack.clientProperties())) {
+    KafkaClients kafka = stack.clients();
+    try (Admin admin = kafka.admin()) {
       TopicAdmin.ensureAll(admin, topics);
       TopicAdmin.ensureTopics(admin, topics, List.of(new TopicSpec("copy-in", 3, false, -1, null, "bench"),
           new TopicSpec("copy-out", 3, false, -1, null, "bench")));
     }
-    AvroSerializer<Trajectory> serializer = new AvroSerializer<>(registry);
-    serializer.configure(Map.of("schema.registry.url", stack.registryUrl()), false);
+    AvroSerializer<Trajectory> serializer = AvroSerializer.forValues(registry);
     List<byte[]> values = new ArrayList<>(n);
     long bytes = 0;
     for (int i = 0; i < n; i++) {
@@ -133,36 +133,25 @@ public final class ReplayBenchmark implements Callable<Integer> {
       bytes += v.length;
     }
     System.err.printf("%s: %d trajectories of %.0f bytes%n", label, n, (double) bytes / n);
-    Properties pp = new Properties();
-    pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    pp.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    pp.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pp, new StringSerializer(),
-        new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer = kafka.producer(new StringSerializer(), new ByteArraySerializer(),
+        Map.of(ProducerConfig.LINGER_MS_CONFIG, "5", ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024)))) {
       for (int i = 0; i < n; i++) {
         producer.send(new ProducerRecord<>(topics.prefix() + "copy-in", "traj-" + i, values.get(i)));
         producer.send(new ProducerRecord<>(topics.trajectories(), "traj-" + i, values.get(i)));
       }
     }
-    double plain = plainCopy(stack, topics.prefix() + "copy-in", topics.prefix() + "copy-out", n);
-    double replay = throughTopology(stack, topics, n);
+    double plain = plainCopy(kafka, topics.prefix() + "copy-in", topics.prefix() + "copy-out", n);
+    double replay = throughTopology(stack, kafka, topics, n);
     System.err.printf("%s: plain copy %.0f/s, replay topology %.0f/s%n", label, plain, replay);
     return new double[] {plain, replay, (double) bytes / n};
   }
 
-  private static double plainCopy(EmbeddedStack stack, String from, String to, int n) {
-    Properties cp = new Properties();
-    cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    cp.put(ConsumerConfig.GROUP_ID_CONFIG, "copy-" + UUID.randomUUID());
-    cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    cp.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");
-    Properties pp = new Properties();
-    pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    pp.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(cp, new ByteArrayDeserializer(),
-        new ByteArrayDeserializer());
-         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(pp, new ByteArraySerializer(),
-             new ByteArraySerializer())) {
+  private static double plainCopy(KafkaClients kafka, String from, String to, int n) {
+    try (KafkaConsumer<byte[], byte[]> consumer = kafka.consumer(new ByteArrayDeserializer(),
+        new ByteArrayDeserializer(), Map.of(ConsumerConfig.GROUP_ID_CONFIG, "copy-" + UUID.randomUUID(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000"));
+         KafkaProducer<byte[], byte[]> producer = kafka.producer(new ByteArraySerializer(), new ByteArraySerializer(),
+             Map.of(ProducerConfig.LINGER_MS_CONFIG, "5"))) {
       consumer.subscribe(List.of(from));
       long copied = 0;
       long t0 = 0;
@@ -182,7 +171,7 @@ public final class ReplayBenchmark implements Callable<Integer> {
     }
   }
 
-  private double throughTopology(EmbeddedStack stack, Topics topics, int n) throws Exception {
+  private double throughTopology(EmbeddedStack stack, KafkaClients kafka, Topics topics, int n) throws Exception {
     Properties p = new Properties();
     p.put("bootstrap.servers", stack.bootstrapServers());
     p.put("schema.registry.url", stack.registryUrl());
@@ -200,20 +189,16 @@ public final class ReplayBenchmark implements Callable<Integer> {
     p.put("num.stream.threads", Integer.toString(streamThreads));
     p.put("processing.guarantee", guarantee);
     int expected = n - 3 * (batch - 1); // at most batch-1 items wait in each of the 3 partitions
-    Properties cp = new Properties();
-    cp.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    cp.put(ConsumerConfig.GROUP_ID_CONFIG, "batches-" + UUID.randomUUID());
-    cp.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    cp.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    cp.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024));
     // The measuring consumer counts batches without decoding them (with ratio 1, fifo and reuse cap 1 every batch
     // holds exactly `batch` items), so that, like the plain copy's, it costs the machine almost nothing; the last
     // batch is decoded to check that.
-    AvroDeserializer<ReplayBatch> check = new AvroDeserializer<>(new SchemaRegistryClient(stack.registryUrl()),
-        ReplayBatch.class);
+    AvroDeserializer<ReplayBatch> check = kafka.deserializer(ReplayBatch.class);
     try (ReplayService service = ReplayService.start(ReplayConfig.from(p));
-         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cp, new StringDeserializer(),
-             new ByteArrayDeserializer())) {
+         KafkaConsumer<String, byte[]> consumer = kafka.rawConsumer(Map.of(
+             ConsumerConfig.GROUP_ID_CONFIG, "batches-" + UUID.randomUUID(),
+             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+             ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+             ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024)))) {
       consumer.subscribe(List.of(topics.replayBatches()));
       long t0 = 0;
       long items = 0;

@@ -2,11 +2,11 @@ package io.shiq.bench;
 
 import io.shiq.embedded.EmbeddedStack;
 import io.shiq.avro.Trajectory;
+import io.shiq.schemas.kafka.KafkaClients;
 import io.shiq.schemas.SampleRecords;
 import io.shiq.schemas.registry.SchemaRegistryClient;
 import io.shiq.schemas.serde.AvroDeserializer;
 import io.shiq.schemas.serde.AvroSerializer;
-import io.shiq.schemas.serde.SerdeConfig;
 import io.shiq.schemas.topic.TopicAdmin;
 import io.shiq.schemas.topic.TopicSpec;
 import io.shiq.schemas.topic.Topics;
@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
@@ -72,8 +71,7 @@ public final class SerdeBenchmark implements Callable<Integer> {
       for (int i = 0; i < records; i++) {
         trajectories.add(SampleRecords.trajectory(i, 24, answerTokens, 512));
       }
-      AvroSerializer<Trajectory> encoder = new AvroSerializer<>(registry);
-      encoder.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, stack.registryUrl()), false);
+      AvroSerializer<Trajectory> encoder = AvroSerializer.forValues(registry);
       // The raw baseline sends exactly the bytes the serde produces, so the ratio isolates the serde's cost.
       List<byte[]> raw = new ArrayList<>(records);
       long bytes = 0;
@@ -128,17 +126,14 @@ public final class SerdeBenchmark implements Callable<Integer> {
   private static <V> Round round(EmbeddedStack stack, String name, List<V> values, Serializer<V> serializer,
                                  Deserializer<?> deserializer, Function<V, V> identity) {
     Topics topics = new Topics("shiq.bench.");
-    try (Admin admin = Admin.create(stack.clientProperties())) {
+    KafkaClients kafka = stack.clients();
+    try (Admin admin = kafka.admin()) {
       TopicAdmin.ensureTopics(admin, topics, List.of(new TopicSpec(name, 3, false, -1, null, "benchmark")));
     }
     String topic = topics.prefix() + name;
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-    p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(128 * 1024));
     double produceRate;
-    try (KafkaProducer<String, V> producer = new KafkaProducer<>(p, new StringSerializer(), serializer)) {
+    try (KafkaProducer<String, V> producer = kafka.producer(new StringSerializer(), serializer, Map.of(
+        ProducerConfig.LINGER_MS_CONFIG, "5", ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(128 * 1024)))) {
       producer.partitionsFor(topic); // metadata fetched before the clock starts
       long t0 = System.nanoTime();
       for (int i = 0; i < values.size(); i++) {
@@ -147,13 +142,9 @@ public final class SerdeBenchmark implements Callable<Integer> {
       producer.flush();
       produceRate = values.size() / ((System.nanoTime() - t0) / 1e9);
     }
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
-    c.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024));
-    try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
-        castDeserializer(deserializer))) {
+    try (KafkaConsumer<String, Object> consumer = kafka.consumer(new StringDeserializer(),
+        castDeserializer(deserializer), Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000",
+            ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024)))) {
       List<TopicPartition> partitions = new ArrayList<>();
       for (PartitionInfo info : consumer.partitionsFor(topic)) {
         partitions.add(new TopicPartition(topic, info.partition()));

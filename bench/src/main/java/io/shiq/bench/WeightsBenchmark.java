@@ -7,8 +7,7 @@ import io.shiq.learner.publish.WeightPublisher;
 import io.shiq.policy.io.WeightsPayload;
 import io.shiq.policy.model.LlamaConfig;
 import io.shiq.policy.model.LlamaWeights;
-import io.shiq.schemas.registry.SchemaRegistryClient;
-import io.shiq.schemas.serde.AvroSerializer;
+import io.shiq.schemas.kafka.KafkaClients;
 import io.shiq.schemas.topic.TopicAdmin;
 import io.shiq.schemas.topic.TopicSpec;
 import io.shiq.schemas.topic.Topics;
@@ -28,9 +27,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -54,7 +51,6 @@ public final class WeightsBenchmark implements Callable<Integer> {
     System.out.printf("%-10s %14s %18s %18s %8s%n", "size", "payload bytes", "publish->use ms", "plain transfer ms",
         "ratio");
     try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStack.Options.ephemeral())) {
-      SchemaRegistryClient registry = new SchemaRegistryClient(stack.registryUrl());
       for (int mb : sizesMb) {
         // One small layer and a vocabulary sized to reach the target (float32, tied embeddings).
         long params = mb * 1_000_000L / 4;
@@ -63,7 +59,7 @@ public final class WeightsBenchmark implements Callable<Integer> {
         LlamaConfig config = new LlamaConfig(128, 344, 1, 4, 4, vocab, 512, 10000, 1e-5, false, true,
             LlamaConfig.RopeLayout.HALVES);
         try (LlamaWeights weights = LlamaWeights.random(config, mb, Device.cpu())) {
-          long[] r = measure(stack, registry, weights);
+          long[] r = measure(stack, weights);
           double ratio = (double) r[1] / r[2];
           System.out.printf("%-10s %14d %18d %18d %8.2f%n", mb + " MB", r[0], r[1], r[2], ratio);
           json.append(String.format(Locale.ROOT, ",\"publish_to_use_ms_%dmb\":%d,\"plain_transfer_ms_%dmb\":%d,"
@@ -76,23 +72,18 @@ public final class WeightsBenchmark implements Callable<Integer> {
   }
 
   /** {payload bytes, publish-to-use ms, plain transfer ms}. */
-  private static long[] measure(EmbeddedStack stack, SchemaRegistryClient registry, LlamaWeights weights)
+  private static long[] measure(EmbeddedStack stack, LlamaWeights weights)
       throws Exception {
     Topics topics = new Topics("bench-w-" + UUID.randomUUID().toString().substring(0, 6) + ".");
-    try (Admin admin = Admin.create(stack.clientProperties())) {
+    KafkaClients kafka = stack.clients();
+    try (Admin admin = kafka.admin()) {
       TopicAdmin.ensureAll(admin, topics);
       TopicAdmin.ensureTopics(admin, topics, List.of(new TopicSpec("plain", 1, false, -1, null, "bench")));
     }
-    var props = stack.clientProperties();
-    props.put(ProducerConfig.ACKS_CONFIG, "all");
-    props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 * 1024 * 1024));
-    AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(registry);
-    serializer.configure(Map.of("schema.registry.url", stack.registryUrl()), false);
+    Map<String, String> large = Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 * 1024 * 1024));
     long publishToUse;
-    try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(props, new StringSerializer(),
-        serializer); Admin admin = Admin.create(stack.clientProperties());
-         WeightSubscriber subscriber = new WeightSubscriber(stack.bootstrapServers(), registry, topics, "main", 0,
-             Device.cpu())) {
+    try (KafkaProducer<String, SpecificRecord> producer = kafka.avroProducer(large); Admin admin = kafka.admin();
+         WeightSubscriber subscriber = new WeightSubscriber(kafka, topics, "main", 0, Device.cpu())) {
       long t0 = System.nanoTime();
       new WeightPublisher(producer, admin, topics, WeightPublisher.DEFAULT_CHUNK_BYTES, 2)
           .publish("main", 1, 1, weights, "shiq", null);
@@ -109,12 +100,10 @@ public final class WeightsBenchmark implements Callable<Integer> {
       parts.add(Arrays.copyOfRange(payload, from, Math.min(payload.length, from + chunk)));
     }
     long plain;
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
-        new ByteArraySerializer())) {
-      var cp = stack.clientProperties();
-      cp.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 * 1024 * 1024));
-      try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cp, new StringDeserializer(),
-          new ByteArrayDeserializer())) {
+    try (KafkaProducer<String, byte[]> producer = kafka.producer(new StringSerializer(), new ByteArraySerializer(),
+        large)) {
+      try (KafkaConsumer<String, byte[]> consumer = kafka.rawConsumer(Map.of(
+          ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 * 1024 * 1024)))) {
         TopicPartition tp = new TopicPartition(topics.prefix() + "plain", 0);
         consumer.assign(List.of(tp));
         consumer.seekToBeginning(List.of(tp));

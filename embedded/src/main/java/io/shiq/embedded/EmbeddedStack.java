@@ -2,6 +2,8 @@ package io.shiq.embedded;
 
 import io.shiq.schemas.registry.embedded.EmbeddedSchemaRegistry;
 import io.shiq.schemas.storage.Directories;
+import io.shiq.schemas.kafka.KafkaClients;
+import io.shiq.schemas.kafka.KafkaSettings;
 import io.shiq.schemas.topic.TopicAdmin;
 import io.shiq.schemas.topic.Topics;
 import java.io.IOException;
@@ -9,7 +11,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -70,6 +71,7 @@ public final class EmbeddedStack implements AutoCloseable {
     EmbeddedSchemaRegistry registry = null;
     try {
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        // (no KafkaClients yet: the registry it would point at starts below, on this broker)
         TopicAdmin.ensureAll(admin, options.topics());
       }
       registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), EmbeddedSchemaRegistry.DEFAULT_TOPIC,
@@ -107,12 +109,14 @@ public final class EmbeddedStack implements AutoCloseable {
     return topics;
   }
 
-  /** Client properties for this stack: bootstrap servers and schema registry URL. */
-  public Properties clientProperties() {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
-    p.put("schema.registry.url", registryUrl());
-    return p;
+  /** Where clients find this stack. */
+  public KafkaSettings kafkaSettings() {
+    return KafkaSettings.of(bootstrapServers(), registryUrl());
+  }
+
+  /** A client factory for this stack. */
+  public KafkaClients clients() {
+    return new KafkaClients(kafkaSettings());
   }
 
   @Override

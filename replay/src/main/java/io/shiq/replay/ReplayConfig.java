@@ -4,12 +4,15 @@ import io.shiq.replay.table.Mixer;
 import io.shiq.replay.table.RateLimiter;
 import io.shiq.replay.table.Remover;
 import io.shiq.replay.table.Sampler;
+import io.shiq.schemas.kafka.KafkaSettings;
 import io.shiq.schemas.topic.Topics;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * Every option of the replay buffer, with defaults, validated at start with messages that name the option. Options
@@ -20,6 +23,20 @@ public record ReplayConfig(String applicationId, String bootstrapServers, String
                            Mixer mixer, RateLimiter rateLimiter, int maxTimesSampled, int maxStaleVersions,
                            StaleAction staleAction, long rewardTimeoutMs, StaleAction rewardTimeoutAction, long seed,
                            Properties streams) {
+
+  /**
+   * Kafka and the registry, with the pass-through options that are client settings (security, timeouts) so that
+   * the replay buffer's own admin client uses them as its Streams clients do.
+   */
+  public KafkaSettings kafka() {
+    Map<String, String> client = new TreeMap<>();
+    for (String k : streams.stringPropertyNames()) {
+      if (AdminClientConfig.configNames().contains(k) && !k.equals(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+        client.put(k, streams.getProperty(k));
+      }
+    }
+    return new KafkaSettings(bootstrapServers, schemaRegistryUrl, client);
+  }
 
   /** What to do with a stale fresh trajectory, or one whose late reward never came. */
   public enum StaleAction { DROP, HISTORY }

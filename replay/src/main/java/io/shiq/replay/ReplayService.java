@@ -1,14 +1,14 @@
 package io.shiq.replay;
 
 import io.shiq.replay.topology.ReplayTopology;
-import io.shiq.schemas.registry.SchemaRegistryClient;
+import io.shiq.schemas.kafka.KafkaClients;
 import io.shiq.schemas.topic.TopicAdmin;
 import io.shiq.schemas.topic.Topics;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -24,20 +24,20 @@ public final class ReplayService implements AutoCloseable {
 
   /** Creates missing topics, builds the topology and starts it. */
   public static ReplayService start(ReplayConfig config) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+    KafkaClients kafka = new KafkaClients(config.kafka());
+    try (Admin admin = kafka.admin()) {
       TopicAdmin.ensureAll(admin, config.topics());
     }
-    Properties p = new Properties();
-    p.putAll(config.streams());
-    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-    p.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    p.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
+    Map<Object, Object> settings = new HashMap<>();
+    settings.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    settings.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "200");
     // Single-broker clusters (the embedded default) cannot replicate internal topics three ways.
-    p.putIfAbsent(StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1");
-    p.putIfAbsent("producer.max.request.size", Integer.toString(16 * 1024 * 1024));
-    KafkaStreams streams = new KafkaStreams(ReplayTopology.build(config,
-        new SchemaRegistryClient(config.schemaRegistryUrl())), p);
+    settings.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, "-1");
+    settings.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+        Integer.toString(16 * 1024 * 1024));
+    settings.putAll(config.streams()); // the user's options win
+    KafkaStreams streams = new KafkaStreams(ReplayTopology.build(config, kafka.registry()),
+        kafka.streams(config.applicationId(), settings));
     streams.start();
     return new ReplayService(config, streams);
   }

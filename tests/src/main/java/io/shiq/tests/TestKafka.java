@@ -1,14 +1,14 @@
 package io.shiq.tests;
 
+import io.shiq.schemas.kafka.KafkaClients;
+import io.shiq.schemas.kafka.KafkaSettings;
 import io.shiq.schemas.registry.SchemaRegistryClient;
 import io.shiq.schemas.registry.embedded.EmbeddedSchemaRegistry;
 import io.shiq.schemas.topic.TopicAdmin;
 import io.shiq.schemas.topic.Topics;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -62,8 +62,17 @@ public final class TestKafka implements AutoCloseable {
     return topics;
   }
 
+  public KafkaSettings kafkaSettings() {
+    return KafkaSettings.of(bootstrapServers, registry.url());
+  }
+
+  /** A client factory (with a fresh registry client) for this broker and registry. */
+  public KafkaClients clients() {
+    return new KafkaClients(kafkaSettings());
+  }
+
   public Admin admin() {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+    return clients().admin();
   }
 
   public Properties producerProps() {

@@ -110,7 +110,7 @@ class ActorLoopTest {
          var admin = kafka.admin()) {
       ActorLoop.Settings settings = new ActorLoop.Settings("actor-t", "main", 4, 1,
           SamplingParams.sample(1.0, 24, Set.of(1, 2), 3), 11);
-      WeightSubscriber subscriber = new WeightSubscriber(kafka.bootstrapServers(), kafka.registryClient(), topics,
+      WeightSubscriber subscriber = new WeightSubscriber(kafka.clients(), topics,
           "main", 0, Device.cpu());
       try (ActorLoop loop = new ActorLoop(model.weights().copy(), 0, model.tokenizer(),
           StoryKeywordEnvironment.defaults(model.tokenizer()), settings, producer, topics, subscriber)) {
@@ -179,7 +179,7 @@ class ActorLoopTest {
           SamplingParams.sample(1.0, 16, Set.of(1, 2), 6), 22);
       try (ActorLoop restarted = new ActorLoop(model.weights().copy(), 0, model.tokenizer(),
                StoryKeywordEnvironment.defaults(model.tokenizer()), a, producer, topics, new WeightSubscriber(
-               kafka.bootstrapServers(), kafka.registryClient(), topics, "main", 0, Device.cpu()));
+               kafka.clients(), topics, "main", 0, Device.cpu()));
            ActorLoop other = new ActorLoop(model.weights().copy(), 0, model.tokenizer(),
                StoryKeywordEnvironment.defaults(model.tokenizer()), b, producer, topics, null)) {
         var fromA = new java.util.concurrent.CompletableFuture<List<Trajectory>>();

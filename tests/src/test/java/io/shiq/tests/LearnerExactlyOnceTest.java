@@ -72,7 +72,7 @@ class LearnerExactlyOnceTest {
     Topics topics = kafka.newTopics();
     int batches = 14;
     List<String> ids = produceBatches(kafka, topics, batches);
-    LearnerSettings settings = new LearnerSettings(kafka.bootstrapServers(), kafka.registryUrl(), topics, "l1",
+    LearnerSettings settings = new LearnerSettings(kafka.kafkaSettings(), topics, "l1",
         "main", dir.resolve("ckpt"), 3, 1, batches, false);
     // (step, point) at which the learner "dies"; step 9 is a publish step: it dies before announcing v3.
     List<Object[]> crashes = List.of(new Object[] {2L, LearnerService.FaultPoint.AFTER_TRAIN},
@@ -108,7 +108,7 @@ class LearnerExactlyOnceTest {
     Topics topics = kafka.newTopics();
     int batches = 10;
     List<String> ids = produceBatches(kafka, topics, batches);
-    LearnerSettings settings = new LearnerSettings(kafka.bootstrapServers(), kafka.registryUrl(), topics, "l2",
+    LearnerSettings settings = new LearnerSettings(kafka.kafkaSettings(), topics, "l2",
         "main", dir.resolve("ckpt"), 5, 4, batches, false);
     runWithCrashes(settings, List.of(new Object[] {7L, LearnerService.FaultPoint.AFTER_STEP},
         new Object[] {8L, LearnerService.FaultPoint.AFTER_CHECKPOINT}));
@@ -122,7 +122,7 @@ class LearnerExactlyOnceTest {
   void aSecondInstanceWithTheSameIdFencesTheFirst(TestKafka kafka, @TempDir Path dir) throws Exception {
     Topics topics = kafka.newTopics();
     produceBatches(kafka, topics, 4);
-    LearnerSettings settings = new LearnerSettings(kafka.bootstrapServers(), kafka.registryUrl(), topics, "l3",
+    LearnerSettings settings = new LearnerSettings(kafka.kafkaSettings(), topics, "l3",
         "main", dir.resolve("ckpt"), 100, 1, 0, false);
     LearnerService zombie = open(settings);
     assertTrue(zombie.runOnce(Duration.ofSeconds(30)));

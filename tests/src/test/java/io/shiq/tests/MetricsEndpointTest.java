@@ -34,7 +34,7 @@ class MetricsEndpointTest {
   void learnerAndActorMetersAreScrapedOverHttp(TestKafka kafka, @TempDir Path dir) throws Exception {
     Topics topics = kafka.newTopics();
     LearnerExactlyOnceTest.produceBatches(kafka, topics, 3);
-    LearnerSettings settings = new LearnerSettings(kafka.bootstrapServers(), kafka.registryUrl(), topics, "m1",
+    LearnerSettings settings = new LearnerSettings(kafka.kafkaSettings(), topics, "m1",
         "main", dir, 2, 1, 0, false);
     TrainerConfig config = new TrainerConfig(ObjectiveConfig.of("shiq", 0.1, 1.0), OptimizerConfig.adamW(1e-3), 4, 1,
         100);
@@ -62,7 +62,7 @@ class MetricsEndpointTest {
   @Test
   void pairwiseObjectivesAreRefusedOnline(TestKafka kafka, @TempDir Path dir) {
     Topics topics = kafka.newTopics();
-    LearnerSettings settings = new LearnerSettings(kafka.bootstrapServers(), kafka.registryUrl(), topics, "m2",
+    LearnerSettings settings = new LearnerSettings(kafka.kafkaSettings(), topics, "m2",
         "main", dir, 2, 1, 0, false);
     TrainerConfig config = new TrainerConfig(ObjectiveConfig.of("dpo", 0.1, 1.0), OptimizerConfig.adamW(1e-3), 4, 1,
         100);

@@ -45,7 +45,7 @@ class WeightDistributionTest {
   }
 
   private static WeightSubscriber subscriber(TestKafka kafka, Topics topics, String arm, long current) {
-    return new WeightSubscriber(kafka.bootstrapServers(), kafka.registryClient(), topics, arm, current, Device.cpu());
+    return new WeightSubscriber(kafka.clients(), topics, arm, current, Device.cpu());
   }
 
   @Test

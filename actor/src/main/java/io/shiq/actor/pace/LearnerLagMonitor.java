@@ -1,7 +1,7 @@
 package io.shiq.actor.pace;
 
 import io.shiq.avro.LearnerMetrics;
-import io.shiq.schemas.registry.SchemaRegistryClient;
+import io.shiq.schemas.kafka.KafkaClients;
 import io.shiq.schemas.serde.AvroDeserializer;
 import io.shiq.schemas.topic.Topics;
 import java.time.Duration;
@@ -10,14 +10,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Back-pressure for actors run as separate processes: follows {@code learner.metrics} (from its end) and reports how
@@ -36,18 +33,13 @@ public final class LearnerLagMonitor implements BackPressure, AutoCloseable {
   private long lastLag;
   private final Map<String, LearnerMetrics> latest = new HashMap<>();
 
-  public LearnerLagMonitor(String bootstrapServers, SchemaRegistryClient registry, Topics topics, String arm,
-                           Duration freshFor, long maxLag) {
+  public LearnerLagMonitor(KafkaClients kafka, Topics topics, String arm, Duration freshFor, long maxLag) {
     if (maxLag < 0) {
       throw new IllegalArgumentException("maxLag must be >= 0, got " + maxLag);
     }
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
-    this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-    this.metrics = new AvroDeserializer<>(registry, LearnerMetrics.class);
+    this.consumer = kafka.rawConsumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50"));
+    this.metrics = kafka.deserializer(LearnerMetrics.class);
     this.topic = topics.learnerMetrics();
     this.arm = arm;
     this.freshFor = freshFor;

@@ -5,7 +5,7 @@ import io.shiq.avro.PolicyVersion;
 import io.shiq.avro.WeightChunk;
 import io.shiq.policy.io.WeightsPayload;
 import io.shiq.policy.model.LlamaWeights;
-import io.shiq.schemas.registry.SchemaRegistryClient;
+import io.shiq.schemas.kafka.KafkaClients;
 import io.shiq.schemas.serde.AvroDeserializer;
 import io.shiq.schemas.topic.Topics;
 import java.io.IOException;
@@ -15,14 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * The actor's side of weight distribution: reads {@code policy.versions} and {@code policy.weights} from the start
@@ -42,21 +39,17 @@ public final class WeightSubscriber implements AutoCloseable {
   private final Device device;
   private final List<TopicPartition> weightPartitions = new ArrayList<>();
 
-  public WeightSubscriber(String bootstrapServers, SchemaRegistryClient registry, Topics topics, String arm,
-                          long currentVersion, Device device) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    // The publisher deletes the chunks of old versions. An actor that has not read for a while (paused, slow) can
-    // find its position below the new log start: it must go on from the oldest chunk still there, not jump to the
-    // end (the default for assigned partitions), which would skip every chunk of the versions it still needs.
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 * 1024 * 1024));
-    // New versions are rare and wanted at once: do not let an empty fetch sit for the default 500 ms.
-    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
-    this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-    this.versions = new AvroDeserializer<>(registry, PolicyVersion.class);
-    this.chunks = new AvroDeserializer<>(registry, WeightChunk.class);
+  public WeightSubscriber(KafkaClients kafka, Topics topics, String arm, long currentVersion, Device device) {
+    this.consumer = kafka.rawConsumer(Map.of(
+        // The publisher deletes the chunks of old versions. An actor that has not read for a while (paused, slow)
+        // can find its position below the new log start: it must go on from the oldest chunk still there, not jump
+        // to the end (the default for assigned partitions), which would skip every chunk of the versions it needs.
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(4 * 1024 * 1024),
+        // New versions are rare and wanted at once: do not let an empty fetch sit for the default 500 ms.
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50"));
+    this.versions = kafka.deserializer(PolicyVersion.class);
+    this.chunks = kafka.deserializer(WeightChunk.class);
     this.topics = topics;
     this.assembler = new WeightAssembler(arm, currentVersion);
     this.device = device;

@@ -12,24 +12,20 @@ import io.shiq.app.metrics.MetricsEndpoint;
 import io.shiq.avro.Trajectory;
 import io.shiq.policy.PolicyModel;
 import io.shiq.policy.generate.SamplingParams;
-import io.shiq.schemas.registry.SchemaRegistryClient;
-import io.shiq.schemas.serde.AvroSerializer;
+import io.shiq.schemas.kafka.KafkaClients;
 import io.shiq.schemas.topic.TopicAdmin;
 import io.shiq.schemas.topic.Topics;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -47,6 +43,9 @@ public final class ActorCommand implements Callable<Integer> {
   @Mixin
   ModelOptions modelOptions;
 
+  @Mixin
+  KafkaOptions kafkaOptions;
+
   @Option(names = "--env", description = "Environment: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).",
       completionCandidates = EnvNames.class)
   String env = "story-keyword";
@@ -56,12 +55,6 @@ public final class ActorCommand implements Callable<Integer> {
 
   @Option(names = "--actor-id", description = "Actor id in every trajectory (default: actor-<pid>).")
   String actorId;
-
-  @Option(names = "--bootstrap-servers", description = "Kafka (default: ${DEFAULT-VALUE}).")
-  String bootstrapServers = "localhost:9092";
-
-  @Option(names = "--schema-registry-url", description = "Schema registry (default: ${DEFAULT-VALUE}).")
-  String registryUrl = "http://localhost:8081";
 
   @Option(names = "--topic-prefix", description = "Topic prefix (default: ${DEFAULT-VALUE}).")
   String topicPrefix = Topics.DEFAULT_PREFIX;
@@ -128,32 +121,25 @@ public final class ActorCommand implements Callable<Integer> {
     }
     Topics topics = new Topics(topicPrefix);
     String id = actorId != null ? actorId : "actor-" + ManagementFactory.getRuntimeMXBean().getPid();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+    KafkaClients kafka = new KafkaClients(kafkaOptions.settings());
+    try (Admin admin = kafka.admin()) {
       TopicAdmin.ensureAll(admin, topics);
     }
-    SchemaRegistryClient registry = new SchemaRegistryClient(registryUrl);
-    AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(registry);
-    serializer.configure(Map.of("schema.registry.url", registryUrl), false);
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
     PolicyModel model = PolicySource.load(env, modelOptions);
     maxTokens = Environments.defaults(env).answerTokens().orElse(maxTokens);
     Set<Integer> stop = model.tokenizer().stopTokens();
-    WeightSubscriber weights = noWeightUpdates ? null : new WeightSubscriber(bootstrapServers, registry, topics, arm,
-        0, model.weights().device());
+    WeightSubscriber weights = noWeightUpdates ? null : new WeightSubscriber(kafka, topics, arm, 0,
+        model.weights().device());
     AtomicBoolean stopping = new AtomicBoolean();
     Thread hook = Shutdown.stopAndWait("shiq-actor-shutdown", () -> stopping.set(true), Thread.currentThread(),
         60_000);
     System.out.printf("actor %s: %s on %s, arm %s, model %s -> %s%n", id, env, model.weights().device(), arm,
         model.source(), topics.trajectories());
-    try (LearnerLagMonitor pace = maxLearnerLag < 0 ? null : new LearnerLagMonitor(bootstrapServers, registry, topics,
-            arm, Duration.ofSeconds(30), maxLearnerLag);
+    try (LearnerLagMonitor pace = maxLearnerLag < 0 ? null : new LearnerLagMonitor(kafka, topics, arm,
+            Duration.ofSeconds(30), maxLearnerLag);
          MetricsEndpoint metrics = metricsPort < 0 ? MetricsEndpoint.disabled()
             : MetricsEndpoint.start(metricsPort);
-         KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(p, new StringSerializer(), serializer);
+         KafkaProducer<String, SpecificRecord> producer = kafka.avroProducer(Map.of(ProducerConfig.LINGER_MS_CONFIG, "10"));
          ActorLoop loop = new ActorLoop(model.weights(), 0, model.tokenizer(), Environments.create(env,
              model.tokenizer()), settings(id, stop), producer, topics, weights)) {
       ActorMeters meters = new ActorMeters(metrics.registry(), id);

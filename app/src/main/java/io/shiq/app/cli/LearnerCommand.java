@@ -30,15 +30,12 @@ public final class LearnerCommand implements Callable<Integer> {
   @Mixin
   LearnerOptions learnerOptions;
 
+  @Mixin
+  KafkaOptions kafkaOptions;
+
   @Option(names = "--env", description = "Environment whose initial policy a new run starts from: synthetic starts "
       + "from the fixed random model the synthetic actors use; any other from --model (default: ${DEFAULT-VALUE}).")
   String env = "story-keyword";
-
-  @Option(names = "--bootstrap-servers", description = "Kafka (default: ${DEFAULT-VALUE}).")
-  String bootstrapServers = "localhost:9092";
-
-  @Option(names = "--schema-registry-url", description = "Schema registry (default: ${DEFAULT-VALUE}).")
-  String registryUrl = "http://localhost:8081";
 
   @Option(names = "--topic-prefix", description = "Topic prefix (default: ${DEFAULT-VALUE}).")
   String topicPrefix = Topics.DEFAULT_PREFIX;
@@ -89,8 +86,8 @@ public final class LearnerCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--start-from must be earliest or latest, got '" + startFrom + "'");
     }
     learnerOptions.applyEnvironmentDefaults(Environments.defaults(env), spec.commandLine().getParseResult());
-    LearnerSettings settings = new LearnerSettings(bootstrapServers, registryUrl, new Topics(topicPrefix), learnerId,
-        arm, checkpointDir != null ? checkpointDir : Path.of("checkpoints", learnerId),
+    LearnerSettings settings = new LearnerSettings(kafkaOptions.settings(), new Topics(topicPrefix),
+        learnerId, arm, checkpointDir != null ? checkpointDir : Path.of("checkpoints", learnerId),
         learnerOptions.publishEvery, learnerOptions.checkpointEvery, maxSteps, startFrom.equals("latest"));
     AtomicBoolean stopping = new AtomicBoolean();
     Thread hook = Shutdown.stopAndWait("shiq-learner-shutdown", () -> stopping.set(true), Thread.currentThread(),

@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code shiq replay}: the replay buffer as a Kafka Streams application. */
@@ -26,13 +27,8 @@ public final class ReplayCommand implements Callable<Integer> {
       + "keys join with dots).")
   Path configFile;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka (default: localhost:9092, "
-      + "what 'shiq kafka' prints).")
-  String bootstrapServers;
-
-  @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Schema registry (default: "
-      + "http://localhost:8081).")
-  String registryUrl;
+  @Mixin
+  KafkaOptions kafkaOptions;
 
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override one option (repeatable), e.g. "
       + "--set replay.sampler=prioritized.")
@@ -53,17 +49,10 @@ public final class ReplayCommand implements Callable<Integer> {
       return 0;
     }
     Properties p = new Properties();
-    p.put("bootstrap.servers", "localhost:9092");
-    p.put("schema.registry.url", "http://localhost:8081");
     if (configFile != null) {
       p.putAll(ReplayConfig.readFile(configFile));
     }
-    if (bootstrapServers != null) {
-      p.put("bootstrap.servers", bootstrapServers);
-    }
-    if (registryUrl != null) {
-      p.put("schema.registry.url", registryUrl);
-    }
+    kafkaOptions.applyTo(p);
     overrides.forEach(p::put);
     ReplayConfig config = ReplayConfig.from(p);
     ReplayService service = ReplayService.start(config);

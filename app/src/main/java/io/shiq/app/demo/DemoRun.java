@@ -20,8 +20,7 @@ import io.shiq.policy.PolicyModel;
 import io.shiq.policy.generate.SamplingParams;
 import io.shiq.replay.ReplayConfig;
 import io.shiq.replay.ReplayService;
-import io.shiq.schemas.registry.SchemaRegistryClient;
-import io.shiq.schemas.serde.AvroSerializer;
+import io.shiq.schemas.kafka.KafkaClients;
 import io.shiq.schemas.topic.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +36,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,8 +131,8 @@ public final class DemoRun implements AutoCloseable {
     ReplayMeters.bind(registry, replay);
 
     Device device = model.weights().device();
-    LearnerSettings ls = new LearnerSettings(stack.bootstrapServers(), stack.registryUrl(), topics, "demo-learner",
-        "main", settings.stateDir().resolve("learner"), settings.publishEvery(), settings.checkpointEvery(), 0,
+    LearnerSettings ls = new LearnerSettings(stack.kafkaSettings(), topics, "demo-learner", "main",
+        settings.stateDir().resolve("learner"), settings.publishEvery(), settings.checkpointEvery(), 0,
         false);
     learner = LearnerService.open(ls, settings.trainer(), () -> model.weights().copy(), device, registry);
     resumedFromStep = learner.step();
@@ -142,15 +140,8 @@ public final class DemoRun implements AutoCloseable {
     learnerThread = new Thread(() -> guard("learner", () -> learner.run(stopping::get)), "shiq-demo-learner");
     learnerThread.start();
 
-    SchemaRegistryClient registryClient = new SchemaRegistryClient(stack.registryUrl());
-    AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(registryClient);
-    serializer.configure(Map.of("schema.registry.url", stack.registryUrl()), false);
-    Properties pp = new Properties();
-    pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-    pp.put(ProducerConfig.ACKS_CONFIG, "all");
-    pp.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    pp.put(ProducerConfig.LINGER_MS_CONFIG, "10");
-    producer = new KafkaProducer<>(pp, new StringSerializer(), serializer);
+    KafkaClients kafka = stack.clients();
+    producer = kafka.avroProducer(Map.of(ProducerConfig.LINGER_MS_CONFIG, "10"));
     Set<Integer> stop = model.tokenizer().stopTokens();
     BackPressure learnerLag = () -> recorder.learnerLag() > settings.maxLearnerLag();
     for (int i = 0; i < settings.actors(); i++) {
@@ -159,8 +150,7 @@ public final class DemoRun implements AutoCloseable {
       ActorLoop.Settings as = new ActorLoop.Settings(actorId, "main", settings.episodesPerBatch(), 1,
           new SamplingParams(settings.temperature(), 0, 1.0, settings.maxTokens(), stop, 0),
           settings.seed() * 1_000 + i + 1_000_000L * resumedFromStep);
-      WeightSubscriber weights = new WeightSubscriber(stack.bootstrapServers(), registryClient, topics, "main", 0,
-          device);
+      WeightSubscriber weights = new WeightSubscriber(kafka, topics, "main", 0, device);
       ActorLoop loop = new ActorLoop(model.weights().copy(), 0, model.tokenizer(), env, as, producer, topics, weights);
       ActorMeters meters = new ActorMeters(registry, actorId);
       EpisodeRunner runner = new EpisodeRunner(loop, learnerLag, PAUSE_POLL, stopping::get)

@@ -2,21 +2,19 @@ package io.shiq.learner.service;
 
 import io.shiq.avro.LearnerMetrics;
 import io.shiq.avro.PolicyVersion;
-import io.shiq.schemas.registry.SchemaRegistryClient;
+import io.shiq.schemas.kafka.KafkaClients;
 import io.shiq.schemas.serde.AvroDeserializer;
 import io.shiq.schemas.topic.Topics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** What a starting learner needs to know of what was already written: its last reported step, the arm's version. */
 final class KafkaTail {
@@ -25,11 +23,10 @@ final class KafkaTail {
   private KafkaTail() {}
 
   /** The highest step this learner committed to the metrics topic (0 if none). */
-  static long lastReportedStep(String bootstrap, String registryUrl, Topics topics, String learnerId) {
-    AvroDeserializer<LearnerMetrics> metrics = new AvroDeserializer<>(new SchemaRegistryClient(registryUrl),
-        LearnerMetrics.class);
+  static long lastReportedStep(KafkaClients kafka, Topics topics, String learnerId) {
+    AvroDeserializer<LearnerMetrics> metrics = kafka.deserializer(LearnerMetrics.class);
     long best = 0;
-    try (KafkaConsumer<String, byte[]> c = consumer(bootstrap)) {
+    try (KafkaConsumer<String, byte[]> c = consumer(kafka)) {
       for (TopicPartition tp : partitions(c, topics.learnerMetrics())) {
         long begin = c.beginningOffsets(List.of(tp)).get(tp);
         long end = c.endOffsets(List.of(tp)).get(tp);
@@ -53,11 +50,10 @@ final class KafkaTail {
   }
 
   /** The newest announced version of {@code arm} on the (compacted) versions topic. */
-  static Optional<PolicyVersion> latestVersion(String bootstrap, String registryUrl, Topics topics, String arm) {
-    AvroDeserializer<PolicyVersion> versions = new AvroDeserializer<>(new SchemaRegistryClient(registryUrl),
-        PolicyVersion.class);
+  static Optional<PolicyVersion> latestVersion(KafkaClients kafka, Topics topics, String arm) {
+    AvroDeserializer<PolicyVersion> versions = kafka.deserializer(PolicyVersion.class);
     PolicyVersion best = null;
-    try (KafkaConsumer<String, byte[]> c = consumer(bootstrap)) {
+    try (KafkaConsumer<String, byte[]> c = consumer(kafka)) {
       for (TopicPartition tp : partitions(c, topics.policyVersions())) {
         long begin = c.beginningOffsets(List.of(tp)).get(tp);
         long end = c.endOffsets(List.of(tp)).get(tp);
@@ -74,13 +70,9 @@ final class KafkaTail {
     return Optional.ofNullable(best);
   }
 
-  private static KafkaConsumer<String, byte[]> consumer(String bootstrap) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
-    return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+  private static KafkaConsumer<String, byte[]> consumer(KafkaClients kafka) {
+    return kafka.rawConsumer(Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50"));
   }
 
   private static List<TopicPartition> partitions(KafkaConsumer<?, ?> c, String topic) {

@@ -15,9 +15,8 @@ import io.shiq.learner.train.StepStats;
 import io.shiq.learner.train.Trainer;
 import io.shiq.learner.train.TrainerConfig;
 import io.shiq.policy.model.LlamaWeights;
-import io.shiq.schemas.registry.SchemaRegistryClient;
+import io.shiq.schemas.kafka.KafkaClients;
 import io.shiq.schemas.serde.AvroDeserializer;
-import io.shiq.schemas.serde.AvroSerializer;
 import io.shiq.schemas.serde.DeadLetterRouter;
 import io.shiq.schemas.topic.TopicAdmin;
 import io.shiq.schemas.topic.Topics;
@@ -27,30 +26,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.Properties;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,18 +95,16 @@ public final class LearnerService implements AutoCloseable {
   private final LearnerSettings settings;
   private final Trainer trainer;
   private final TrajectoryConverter converter;
-  private final KafkaConsumer<byte[], byte[]> consumer;
-  private final KafkaProducer<String, SpecificRecord> outputs;
+  private final BatchReader reader;
+  private final StepOutputs outputs;
   private final KafkaProducer<String, SpecificRecord> weightsProducer;
   private final KafkaProducer<byte[], byte[]> deadLetterProducer;
   private final Admin admin;
   private final WeightPublisher publisher;
   private final DeadLetterRouter deadLetters;
   private final AvroDeserializer<ReplayBatch> batches;
-  private final ArrayDeque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>();
   private final Outbox outbox = new Outbox();
   private final List<LearnerListener> listeners = new ArrayList<>();
-  private final List<TopicPartition> partitions = new ArrayList<>();
   private long version;
   private long versionStep;
   private long skippedBatches;
@@ -133,51 +119,20 @@ public final class LearnerService implements AutoCloseable {
         trainer.policy().config().maxSeqLen());
     listeners.add(new LearnerMeters(registry == null ? new SimpleMeterRegistry() : registry, settings.learnerId()));
     Topics topics = settings.topics();
-    SchemaRegistryClient registryClient = new SchemaRegistryClient(settings.registryUrl());
-    this.batches = new AvroDeserializer<>(registryClient, ReplayBatch.class);
-    this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers()));
+    KafkaClients kafka = new KafkaClients(settings.kafka());
+    this.batches = kafka.deserializer(ReplayBatch.class);
+    this.admin = kafka.admin();
     TopicAdmin.ensureAll(admin, topics);
-
-    Properties c = new Properties();
-    c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    // The replay buffer writes batches in transactions (exactly-once Kafka Streams): never train on aborted ones.
-    c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "8");
-    // A checkpointed position below the log start means retention deleted batches before they were trained: go on
-    // from the oldest batch still there (the consumer logs the reset), never from the end.
-    c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(16 * 1024 * 1024));
-    c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
-    this.consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-
-    AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>(registryClient);
-    serializer.configure(Map.of("schema.registry.url", settings.registryUrl()), false);
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "shiq-learner-" + settings.learnerId());
-    this.outputs = new KafkaProducer<>(p, new StringSerializer(), serializer);
-    // Fences a previous instance with the same id and aborts what it left open.
-    outputs.initTransactions();
-
-    Properties w = new Properties();
-    w.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    w.put(ProducerConfig.ACKS_CONFIG, "all");
-    w.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    w.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(2 * 1024 * 1024));
-    this.weightsProducer = new KafkaProducer<>(w, new StringSerializer(), serializer);
+    this.reader = new BatchReader(kafka);
+    this.outputs = new StepOutputs(kafka, topics, settings.learnerId());
+    this.weightsProducer = kafka.avroProducer(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+        Integer.toString(2 * 1024 * 1024)));
     this.publisher = new WeightPublisher(weightsProducer, admin, topics, WeightPublisher.DEFAULT_CHUNK_BYTES, 3);
-
-    Properties d = new Properties();
-    d.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-    d.put(ProducerConfig.ACKS_CONFIG, "all");
-    this.deadLetterProducer = new KafkaProducer<>(d, new ByteArraySerializer(), new ByteArraySerializer());
+    this.deadLetterProducer = kafka.producer(new ByteArraySerializer(), new ByteArraySerializer(), Map.of());
     this.deadLetters = new DeadLetterRouter(deadLetterProducer, topics.deadLetters());
 
-    recover(restored);
-    assignBatchPartitions();
+    recover(restored, kafka);
+    reader.assign(topics.replayBatches(), trainer.positions(), settings.startFromLatest());
     listeners.forEach(l -> l.onVersion(version));
   }
 
@@ -277,7 +232,7 @@ public final class LearnerService implements AutoCloseable {
    */
   public boolean runOnce(Duration timeout) {
     long t0 = System.nanoTime();
-    ConsumerRecord<byte[], byte[]> record = next(timeout);
+    ConsumerRecord<byte[], byte[]> record = reader.next(timeout);
     long t1 = System.nanoTime();
     waitNanos += t1 - t0;
     double waited = (t1 - t0) / 1e9;
@@ -313,7 +268,7 @@ public final class LearnerService implements AutoCloseable {
     fault(FaultPoint.AFTER_TRAIN);
 
     long step = trainer.step();
-    long lag = lag();
+    long lag = reader.lag();
     boolean publish = step % settings.publishEvery() == 0;
     Instant now = Instant.now();
     List<PriorityUpdate> priorities = new ArrayList<>();
@@ -361,22 +316,6 @@ public final class LearnerService implements AutoCloseable {
     LOG.warn("learner {}: skipping the batch at {}: {}", settings.learnerId(), DeadLetterRouter.where(record), why);
   }
 
-  private ConsumerRecord<byte[], byte[]> next(Duration timeout) {
-    if (pending.isEmpty()) {
-      consumer.poll(timeout).forEach(pending::add);
-    }
-    return pending.pollFirst();
-  }
-
-  private long lag() {
-    long lag = pending.size();
-    for (TopicPartition tp : partitions) {
-      OptionalLong l = consumer.currentLag(tp);
-      lag += l.orElse(0);
-    }
-    return lag;
-  }
-
   private void checkpoint() {
     try {
       trainer.save(settings.checkpointDir(), Map.of(Outbox.FILE, outbox.encode()));
@@ -387,19 +326,7 @@ public final class LearnerService implements AutoCloseable {
 
   /** Sends the outbox in one transaction. */
   private void release() {
-    if (outbox.isEmpty()) {
-      return;
-    }
-    Topics topics = settings.topics();
-    outputs.beginTransaction();
-    for (Outbox.Entry e : outbox.entries()) {
-      for (PriorityUpdate p : e.priorities()) {
-        outputs.send(new ProducerRecord<>(topics.replayPriorities(), p.getTrajectoryId(), p));
-      }
-      outputs.send(new ProducerRecord<>(topics.learnerMetrics(), settings.learnerId(), e.metrics()));
-    }
-    outputs.commitTransaction();
-    outbox.clear();
+    outputs.release(outbox);
   }
 
   private void publish(long step) {
@@ -415,8 +342,8 @@ public final class LearnerService implements AutoCloseable {
    * Re-sends what a crash left unsent and publishes a checkpointed version that was not announced (what to redo is
    * decided by {@link Recovery}).
    */
-  private void recover(Outbox restored) {
-    Recovery plan = Recovery.plan(settings, trainer.step(), restored);
+  private void recover(Outbox restored, KafkaClients kafka) {
+    Recovery plan = Recovery.plan(settings, kafka, trainer.step(), restored);
     version = plan.version();
     versionStep = plan.versionStep();
     plan.unsent().forEach(outbox::add);
@@ -433,32 +360,8 @@ public final class LearnerService implements AutoCloseable {
     }
   }
 
-  private void assignBatchPartitions() {
-    for (PartitionInfo info : consumer.partitionsFor(settings.topics().replayBatches())) {
-      partitions.add(new TopicPartition(info.topic(), info.partition()));
-    }
-    consumer.assign(partitions);
-    List<TopicPartition> unpositioned = new ArrayList<>();
-    for (TopicPartition tp : partitions) {
-      String at = trainer.positions().get(key(tp));
-      if (at != null) {
-        consumer.seek(tp, Long.parseLong(at));
-      } else {
-        unpositioned.add(tp);
-      }
-    }
-    if (unpositioned.isEmpty()) {
-      return; // (an empty list would mean "all assigned partitions" to seekToBeginning / seekToEnd)
-    }
-    if (settings.startFromLatest()) {
-      consumer.seekToEnd(unpositioned);
-    } else {
-      consumer.seekToBeginning(unpositioned);
-    }
-  }
-
   private static String key(TopicPartition tp) {
-    return tp.topic() + "-" + tp.partition();
+    return BatchReader.key(tp);
   }
 
   /** Saves a final checkpoint (releasing what is pending) and closes the clients. */
@@ -489,7 +392,7 @@ public final class LearnerService implements AutoCloseable {
   }
 
   private void closeClients(Duration timeout) {
-    consumer.close();
+    reader.close();
     outputs.close(timeout);
     weightsProducer.close(timeout);
     deadLetterProducer.close(timeout);

@@ -1,13 +1,13 @@
 package io.shiq.learner.service;
 
+import io.shiq.schemas.kafka.KafkaSettings;
 import io.shiq.schemas.topic.Topics;
 import java.nio.file.Path;
 
 /**
  * Where the learner service reads and writes, and how often it checkpoints and publishes.
  *
- * @param bootstrapServers Kafka
- * @param registryUrl      schema registry
+ * @param kafka            Kafka, the schema registry and the client settings (security) of every client
  * @param topics           topic names
  * @param learnerId        names this learner in metrics and in its transactional id (one live instance per id: a
  *                         restarted instance fences the old one)
@@ -19,7 +19,7 @@ import java.nio.file.Path;
  * @param maxSteps         stop after this many learner steps in all (0: no limit)
  * @param startFromLatest  without a checkpoint, start at the end of the batch topic instead of its beginning
  */
-public record LearnerSettings(String bootstrapServers, String registryUrl, Topics topics, String learnerId, String arm,
+public record LearnerSettings(KafkaSettings kafka, Topics topics, String learnerId, String arm,
                               Path checkpointDir, int publishEvery, int checkpointEvery, long maxSteps,
                               boolean startFromLatest) {
   public LearnerSettings {

@@ -1,5 +1,6 @@
 package io.shiq.learner.service;
 
+import io.shiq.schemas.kafka.KafkaClients;
 import io.shiq.avro.PolicyVersion;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +21,10 @@ import java.util.function.LongSupplier;
 record Recovery(long version, long versionStep, List<Outbox.Entry> unsent, boolean publishUnannounced) {
 
   /** Looks up the announced version and the last reported step in Kafka (the latter only when there is a run). */
-  static Recovery plan(LearnerSettings settings, long step, Outbox restored) {
-    Optional<PolicyVersion> announced = KafkaTail.latestVersion(settings.bootstrapServers(), settings.registryUrl(),
-        settings.topics(), settings.arm());
-    return plan(step, settings.publishEvery(), restored, announced, () -> KafkaTail.lastReportedStep(
-        settings.bootstrapServers(), settings.registryUrl(), settings.topics(), settings.learnerId()));
+  static Recovery plan(LearnerSettings settings, KafkaClients kafka, long step, Outbox restored) {
+    Optional<PolicyVersion> announced = KafkaTail.latestVersion(kafka, settings.topics(), settings.arm());
+    return plan(step, settings.publishEvery(), restored, announced, () -> KafkaTail.lastReportedStep(kafka,
+        settings.topics(), settings.learnerId()));
   }
 
   /**

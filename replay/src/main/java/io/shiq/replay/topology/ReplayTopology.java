@@ -7,7 +7,6 @@ import io.shiq.schemas.registry.SchemaRegistryClient;
 import io.shiq.schemas.serde.AvroDeserializer;
 import io.shiq.schemas.serde.AvroSerializer;
 import io.shiq.schemas.topic.Topics;
-import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -36,7 +35,6 @@ public final class ReplayTopology {
 
   public static Topology build(ReplayConfig config, SchemaRegistryClient registry) {
     Topics topics = config.topics();
-    Map<String, String> serdeConfig = Map.of("schema.registry.url", registry.baseUrl());
     Topology t = new Topology();
     t.addSource("fresh", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), topics.trajectories());
     t.addSource("history", Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
@@ -55,8 +53,7 @@ public final class ReplayTopology {
     t.addProcessor(TABLE, new ReplayProcessorSupplier(config, registry), "fresh", "history", "rewards", "priorities");
 
     RawBatch.RawBatchSerializer batchSerializer = new RawBatch.RawBatchSerializer(registry);
-    AvroSerializer<Trajectory> trajectorySerializer = new AvroSerializer<>(registry);
-    trajectorySerializer.configure(serdeConfig, false);
+    AvroSerializer<Trajectory> trajectorySerializer = AvroSerializer.forValues(registry);
     t.addSink(ReplayProcessor.BATCHES, topics.replayBatches(), Serdes.String().serializer(), batchSerializer, TABLE);
     t.addSink(ReplayProcessor.TO_HISTORY, topics.trajectoriesHistory(), Serdes.String().serializer(),
         Serdes.ByteArray().serializer(), TABLE);

@@ -30,6 +30,13 @@ public final class AvroSerializer<T extends GenericContainer> implements Seriali
     this.registry = registry;
   }
 
+  /** A serializer of record values (subject {@code <topic>-value}) that registers new schemas. */
+  public static <T extends GenericContainer> AvroSerializer<T> forValues(SchemaRegistryClient registry) {
+    AvroSerializer<T> s = new AvroSerializer<>(registry);
+    s.configure(Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, registry.baseUrl()), false);
+    return s;
+  }
+
   @Override
   public void configure(Map<String, ?> configs, boolean isKey) {
     this.isKey = isKey;

@@ -2,11 +2,9 @@ package io.shiq.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.shiq.policy.DataDirectory;
 import java.io.ByteArrayOutputStream;
+import io.shiq.policy.TestData;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,14 +14,7 @@ import org.junit.jupiter.api.Test;
 class GenerateCommandTest {
 
   private static Path stories() {
-    var dir = DataDirectory.find(null, "stories260k");
-    if (dir.isEmpty()) {
-      if (System.getenv("CI") != null) {
-        fail("stories260k data not found on CI");
-      }
-      assumeTrue(false, "stories260k data not found");
-    }
-    return dir.get();
+    return TestData.require("stories260k");
   }
 
   @Test

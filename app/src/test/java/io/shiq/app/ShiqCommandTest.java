@@ -3,10 +3,14 @@ package io.shiq.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ShiqCommandTest {
@@ -36,15 +40,9 @@ class ShiqCommandTest {
   }
 
   @Test
-  void learnerConfigFilesNameUnknownOptions(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-      throws Exception {
-    java.nio.file.Path bad = dir.resolve("learner.yaml");
-    java.nio.file.Files.writeString(bad, "objective: dro\npublish-evry: 3\n");
-    StringWriter err = new StringWriter();
-    CommandLine cl = ShiqCommand.commandLine();
-    cl.setErr(new PrintWriter(err));
-    assertEquals(1, cl.execute("learner", "--config", bad.toString()));
-    assertTrue(err.toString().contains("publish-evry"), err.toString());
+  void learnerConfigFilesNameUnknownOptions(@TempDir Path dir) throws IOException {
+    Path bad = Files.writeString(dir.resolve("learner.yaml"), "objective: dro\npublish-evry: 3\n");
+    assertFailsNaming("publish-evry", "learner", "--config", bad.toString());
   }
 
   @Test
@@ -64,23 +62,13 @@ class ShiqCommandTest {
 
   @Test
   void demoRejectsANonPositiveDuration() {
-    StringWriter err = new StringWriter();
-    CommandLine cl = ShiqCommand.commandLine();
-    cl.setErr(new PrintWriter(err));
-    assertEquals(1, cl.execute("demo", "--minutes", "0"));
-    assertTrue(err.toString().contains("--minutes"), err.toString());
+    assertFailsNaming("--minutes", "demo", "--minutes", "0");
   }
 
   @Test
-  void actorConfigFilesNameUnknownOptions(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-      throws Exception {
-    java.nio.file.Path bad = dir.resolve("actor.properties");
-    java.nio.file.Files.writeString(bad, "env=synthetic\nbogus-option=1\n");
-    StringWriter err = new StringWriter();
-    CommandLine cl = ShiqCommand.commandLine();
-    cl.setErr(new PrintWriter(err));
-    assertEquals(1, cl.execute("actor", "--config", bad.toString()));
-    assertTrue(err.toString().contains("bogus-option"), err.toString());
+  void actorConfigFilesNameUnknownOptions(@TempDir Path dir) throws IOException {
+    Path bad = Files.writeString(dir.resolve("actor.properties"), "env=synthetic\nbogus-option=1\n");
+    assertFailsNaming("bogus-option", "actor", "--config", bad.toString());
   }
 
   @Test
@@ -88,5 +76,14 @@ class ShiqCommandTest {
     CommandLine cl = ShiqCommand.commandLine();
     cl.setErr(new PrintWriter(new StringWriter()));
     assertEquals(2, cl.execute("kafka", "--no-such-option"));
+  }
+
+  /** {@code shiq ARGS} exits with 1 (the command rejects its input; 2 is a usage error) and names {@code what}. */
+  private static void assertFailsNaming(String what, String... args) {
+    StringWriter err = new StringWriter();
+    CommandLine cl = ShiqCommand.commandLine();
+    cl.setErr(new PrintWriter(err));
+    assertEquals(1, cl.execute(args));
+    assertTrue(err.toString().contains(what), err.toString());
   }
 }

@@ -172,9 +172,7 @@ public final class ReplayBenchmark implements Callable<Integer> {
   }
 
   private double throughTopology(EmbeddedStack stack, KafkaClients kafka, Topics topics, int n) throws Exception {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", stack.bootstrapServers());
-    p.put("schema.registry.url", stack.registryUrl());
+    Properties p = ReplayConfig.connection(kafka.settings());
     p.put("application.id", "bench-replay-" + UUID.randomUUID());
     p.put("topic.prefix", topics.prefix());
     p.put("state.dir", Files.createTempDirectory("bench-replay").toString());

@@ -233,15 +233,7 @@ public final class TreeMdp {
   }
 
   static double[] logSoftmax(double[] x) {
-    double max = Double.NEGATIVE_INFINITY;
-    for (double v : x) {
-      max = Math.max(max, v);
-    }
-    double sum = 0;
-    for (double v : x) {
-      sum += Math.exp(v - max);
-    }
-    double lse = max + Math.log(sum);
+    double lse = logSumExp(x);
     double[] out = new double[x.length];
     for (int i = 0; i < x.length; i++) {
       out[i] = x[i] - lse;

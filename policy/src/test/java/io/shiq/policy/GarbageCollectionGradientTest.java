@@ -14,7 +14,6 @@ import io.shiq.policy.model.LlamaConfig;
 import io.shiq.policy.model.LlamaWeights;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +58,7 @@ class GarbageCollectionGradientTest {
         NDArray ids = m.create(tokens, new Shape(1, tokens.length));
         NDArray loss = model.forward(ids).logSoftmax(-1).get(":, :-1, :")
             .gather(ids.get(":, 1:").expandDims(-1), -1).mean().neg();
-        List<ByteBuffer> taken = collect ? freeUnreachableDirectBuffers() : List.of();
+        List<ByteBuffer> taken = collect ? DirectBuffers.freeUnreachable() : List.of();
         gc.backward(loss);
         Reference.reachabilityFence(taken);
       }
@@ -67,18 +66,5 @@ class GarbageCollectionGradientTest {
       w.named().forEach((name, p) -> out.put(name, p.getArray().getGradient().toFloatArray()));
       return out;
     }
-  }
-
-  /** Lets the JDK free the direct buffers nothing references, then takes their memory with fresh, zeroed ones. */
-  static List<ByteBuffer> freeUnreachableDirectBuffers() throws InterruptedException {
-    for (int i = 0; i < 5; i++) {
-      System.gc();
-      Thread.sleep(20);
-    }
-    List<ByteBuffer> taken = new ArrayList<>();
-    for (int i = 0; i < 256; i++) {
-      taken.add(ByteBuffer.allocateDirect(8));
-    }
-    return taken;
   }
 }

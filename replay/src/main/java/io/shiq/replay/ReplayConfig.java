@@ -5,6 +5,7 @@ import io.shiq.replay.table.RateLimiter;
 import io.shiq.replay.table.Remover;
 import io.shiq.replay.table.Sampler;
 import io.shiq.schemas.kafka.KafkaSettings;
+import io.shiq.schemas.serde.SerdeConfig;
 import io.shiq.schemas.topic.Topics;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
@@ -41,13 +43,16 @@ public record ReplayConfig(String applicationId, String bootstrapServers, String
   /** What to do with a stale fresh trajectory, or one whose late reward never came. */
   public enum StaleAction { DROP, HISTORY }
 
+  public static final String BOOTSTRAP_SERVERS = CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG;
+  public static final String SCHEMA_REGISTRY_URL = SerdeConfig.SCHEMA_REGISTRY_URL;
+
   /** Every option with its default and meaning (for --help and the README). */
   public static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
 
   static {
     option("application.id", "shiq-replay", "Kafka Streams application id (consumer group, state directory name)");
-    option("bootstrap.servers", null, "Kafka bootstrap servers (required)");
-    option("schema.registry.url", null, "Confluent-compatible schema registry URL (required)");
+    option(BOOTSTRAP_SERVERS, null, "Kafka bootstrap servers (required)");
+    option(SCHEMA_REGISTRY_URL, null, "Confluent-compatible schema registry URL (required)");
     option("topic.prefix", Topics.DEFAULT_PREFIX, "prefix of every shiq topic");
     option("replay.batch.size", "32", "trajectories per emitted batch");
     option("replay.capacity", "10000", "table capacity in trajectories, per partition");
@@ -109,6 +114,18 @@ public record ReplayConfig(String applicationId, String bootstrapServers, String
     }
   }
 
+  /**
+   * The options that say where Kafka and the registry are: bootstrap servers, registry URL, and the client settings
+   * (which pass through to Kafka Streams' clients).
+   */
+  public static Properties connection(KafkaSettings kafka) {
+    Properties p = new Properties();
+    p.putAll(kafka.client());
+    p.put(BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+    p.put(SCHEMA_REGISTRY_URL, kafka.registryUrl());
+    return p;
+  }
+
   /** Parses and validates; unknown keys pass through to Kafka Streams. */
   public static ReplayConfig from(Properties props) {
     Map<String, String> v = new LinkedHashMap<>();
@@ -122,10 +139,10 @@ public record ReplayConfig(String applicationId, String bootstrapServers, String
     int batch = intOf(v, "replay.batch.size", 1);
     Properties streams = new Properties();
     props.stringPropertyNames().stream().filter(k -> !OWN.contains(k) || k.equals("processing.guarantee")
-            || k.equals("bootstrap.servers") || k.equals("application.id"))
+            || k.equals(BOOTSTRAP_SERVERS) || k.equals("application.id"))
         .forEach(k -> streams.put(k, props.getProperty(k)));
     streams.put("processing.guarantee", v.get("processing.guarantee"));
-    return new ReplayConfig(v.get("application.id"), v.get("bootstrap.servers"), v.get("schema.registry.url"),
+    return new ReplayConfig(v.get("application.id"), v.get(BOOTSTRAP_SERVERS), v.get(SCHEMA_REGISTRY_URL),
         new Topics(v.get("topic.prefix")), batch, intOf(v, "replay.capacity", 1), longOf(v, "replay.capacity.tokens", 1),
         parse("replay.remover", () -> Remover.parse(v.get("replay.remover"))),
         parse("replay.sampler", () -> Sampler.parse(v.get("replay.sampler"),

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
 import io.shiq.envs.StoryKeywordEnvironment;
@@ -15,7 +13,6 @@ import io.shiq.avro.Role;
 import io.shiq.avro.Trajectory;
 import io.shiq.avro.Turn;
 import io.shiq.learner.publish.WeightPublisher;
-import io.shiq.policy.DataDirectory;
 import io.shiq.policy.PolicyModel;
 import io.shiq.policy.generate.SamplingParams;
 import io.shiq.policy.model.LlamaWeights;
@@ -32,6 +29,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import io.shiq.policy.TestData;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -43,14 +41,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class ActorLoopTest {
 
   private static Path stories() {
-    var dir = DataDirectory.find(null, "stories260k");
-    if (dir.isEmpty()) {
-      if (System.getenv("CI") != null) {
-        fail("stories260k data not found on CI");
-      }
-      assumeTrue(false, "stories260k data not found");
-    }
-    return dir.get();
+    return TestData.require("stories260k");
   }
 
   /** An episode the environment wants to continue, cut because the actor ran out of turns, is truncated. */

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class ModuleGraphTest {
   private static final Pattern MODULE = Pattern.compile("<module>([a-z]+)</module>");
   private static final Pattern DEPENDENCY = Pattern.compile(
-      "<dependency><groupId>io\\.shiq</groupId><artifactId>shiq-([a-z]+)</artifactId>(<scope>([a-z]+)</scope>)?");
+      "<dependency><groupId>io\\.shiq</groupId><artifactId>shiq-([a-z]+)</artifactId>(<version>[^<]*</version>)?"
+          + "(<type>[a-z-]+</type>)?(<scope>([a-z]+)</scope>)?");
   private static final Pattern EDGE = Pattern.compile("^\\s+([a-z]+) --> ([a-z]+)\\s*$", Pattern.MULTILINE);
 
   @Test
@@ -32,7 +33,7 @@ class ModuleGraphTest {
       String module = modules.group(1);
       Matcher deps = DEPENDENCY.matcher(Files.readString(root.resolve(module).resolve("pom.xml")));
       while (deps.find()) {
-        String scope = deps.group(3);
+        String scope = deps.group(5);
         if (!module.equals(deps.group(1)) && (scope == null || scope.equals("compile"))) {
           fromPoms.add(module + " --> " + deps.group(1));
         }

@@ -89,9 +89,8 @@ public final class ActorCommand implements Callable<Integer> {
       + "${DEFAULT-VALUE}).")
   int maxLearnerLag = 4;
 
-  @Option(names = "--metrics-port", description = "Serve Prometheus metrics on http://localhost:PORT/metrics (0: a free "
-      + "port; -1: off; default: ${DEFAULT-VALUE}).")
-  int metricsPort = -1;
+  @Mixin
+  MetricsOptions metricsOptions;
 
   @Option(names = "--config", paramLabel = "FILE", description = "Options from a .properties or .yaml file, keyed by "
       + "option name without dashes (env=story-sentiment, bootstrap-servers=...); the command line wins.")
@@ -137,15 +136,11 @@ public final class ActorCommand implements Callable<Integer> {
         model.source(), topics.trajectories());
     try (LearnerLagMonitor pace = maxLearnerLag < 0 ? null : new LearnerLagMonitor(kafka, topics, arm,
             Duration.ofSeconds(30), maxLearnerLag);
-         MetricsEndpoint metrics = metricsPort < 0 ? MetricsEndpoint.disabled()
-            : MetricsEndpoint.start(metricsPort);
+         MetricsEndpoint metrics = metricsOptions.start(System.out::println);
          KafkaProducer<String, SpecificRecord> producer = kafka.avroProducer(Map.of(ProducerConfig.LINGER_MS_CONFIG, "10"));
          ActorLoop loop = new ActorLoop(model.weights(), 0, model.tokenizer(), Environments.create(env,
              model.tokenizer()), settings(id, stop), producer, topics, weights)) {
       ActorMeters meters = new ActorMeters(metrics.registry(), id);
-      if (metrics.url() != null) {
-        System.out.println("metrics: " + metrics.url());
-      }
       if (batches >= 0) { // a negative --batches runs none, as it always did
         new EpisodeRunner(loop, pace == null ? BackPressure.NONE : pace, PAUSE_POLL, stopping::get)
             .addListener(new Console(pace, meters))

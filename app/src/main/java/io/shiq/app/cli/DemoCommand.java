@@ -85,9 +85,8 @@ public final class DemoCommand implements Callable<Integer> {
       + "(repeatable), e.g. --set replay.sampler=prioritized; see 'shiq replay --list-options'.")
   Map<String, String> replay = new LinkedHashMap<>();
 
-  @Option(names = "--metrics-port", description = "Serve Prometheus metrics of the learner, replay buffer and actors "
-      + "on http://localhost:PORT/metrics (0: a free port; -1: off; default: ${DEFAULT-VALUE}).")
-  int metricsPort = -1;
+  @Mixin
+  MetricsOptions metricsOptions;
 
   @Option(names = "--progress", description = "Live display: bar (a progress bar), lines (a line every 10 s, for "
       + "logs), or auto: bar on a terminal, lines otherwise (default: ${DEFAULT-VALUE}).")
@@ -166,8 +165,7 @@ public final class DemoCommand implements Callable<Integer> {
     DemoRun.Settings settings = new DemoRun.Settings(state, chosenEnv, learnerOptions.trainerConfig(seed), actors,
         episodesPerBatch, tokens, temperature, seed, learnerOptions.publishEvery, learnerOptions.checkpointEvery,
         maxLearnerLag, replay);
-    try (MetricsEndpoint metrics = metricsPort < 0 ? MetricsEndpoint.disabled() : MetricsEndpoint.start(metricsPort);
-         model) {
+    try (MetricsEndpoint metrics = metricsOptions.start(console::println); model) {
       DemoRun run = new DemoRun(settings, model, recorder, metrics.registry());
       Thread hook = Shutdown.stopAndWait("shiq-demo-shutdown", run::requestStop, Thread.currentThread(), 180_000);
       double seconds;
@@ -184,9 +182,6 @@ public final class DemoCommand implements Callable<Integer> {
         trainer.configChanges().stream().filter(c -> c.fromStep() == run.resumedFromStep() + 1).forEach(c ->
             console.println("shiq demo: changed on resume, applied from step " + c.fromStep() + ": "
                 + String.join(", ", c.changes())));
-        if (metrics.url() != null) {
-          console.println("metrics: " + metrics.url());
-        }
         seconds = display(run, recorder);
       } finally {
         run.close();

@@ -1,5 +1,6 @@
 package io.shiq.app.cli;
 
+import io.shiq.replay.ReplayConfig;
 import io.shiq.schemas.kafka.KafkaSettings;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,18 +30,15 @@ public final class KafkaOptions {
   }
 
   /**
-   * Writes the options that were given over a replay options file's values (bootstrap.servers,
-   * schema.registry.url, client settings pass through to Kafka Streams); the rest stay as the file says.
+   * Writes the options that were given over a replay options file's values (the defaults fill what neither gives);
+   * client settings pass through to Kafka Streams.
    */
   public void applyTo(Properties replayOptions) {
-    replayOptions.putIfAbsent("bootstrap.servers", KafkaSettings.DEFAULT_BOOTSTRAP_SERVERS);
-    replayOptions.putIfAbsent("schema.registry.url", KafkaSettings.DEFAULT_REGISTRY_URL);
-    if (bootstrapServers != null) {
-      replayOptions.put("bootstrap.servers", bootstrapServers);
-    }
-    if (registryUrl != null) {
-      replayOptions.put("schema.registry.url", registryUrl);
-    }
-    replayOptions.putAll(clientSettings);
+    KafkaSettings fromFile = new KafkaSettings(
+        replayOptions.getProperty(ReplayConfig.BOOTSTRAP_SERVERS, KafkaSettings.DEFAULT_BOOTSTRAP_SERVERS),
+        replayOptions.getProperty(ReplayConfig.SCHEMA_REGISTRY_URL, KafkaSettings.DEFAULT_REGISTRY_URL), Map.of());
+    replayOptions.putAll(ReplayConfig.connection(new KafkaSettings(
+        bootstrapServers != null ? bootstrapServers : fromFile.bootstrapServers(),
+        registryUrl != null ? registryUrl : fromFile.registryUrl(), clientSettings)));
   }
 }

@@ -66,9 +66,8 @@ public final class LearnerCommand implements Callable<Integer> {
   @Option(names = "--log-every", description = "Print a progress line every N steps (default: ${DEFAULT-VALUE}).")
   int logEvery = 10;
 
-  @Option(names = "--metrics-port", description = "Serve Prometheus metrics on http://localhost:PORT/metrics (0: a free "
-      + "port; -1: off; default: ${DEFAULT-VALUE}).")
-  int metricsPort = -1;
+  @Mixin
+  MetricsOptions metricsOptions;
 
   @Option(names = "--config", paramLabel = "FILE", description = "Options from a .properties or .yaml file, keyed by "
       + "option name without dashes (objective=dro, publish-every=8, ...); the command line wins.")
@@ -92,7 +91,7 @@ public final class LearnerCommand implements Callable<Integer> {
     AtomicBoolean stopping = new AtomicBoolean();
     Thread hook = Shutdown.stopAndWait("shiq-learner-shutdown", () -> stopping.set(true), Thread.currentThread(),
         120_000);
-    try (MetricsEndpoint metrics = metricsPort < 0 ? MetricsEndpoint.disabled() : MetricsEndpoint.start(metricsPort);
+    try (MetricsEndpoint metrics = metricsOptions.start(System.out::println);
          LearnerService learner = LearnerService.open(settings, learnerOptions.trainerConfig(seed), () -> {
            PolicyModel m = PolicySource.load(env, modelOptions);
            return m.weights();
@@ -101,9 +100,6 @@ public final class LearnerCommand implements Callable<Integer> {
           learnerId, learner.trainer().config().objective().name(), learner.trainer().policy().device(),
           learner.step(), settings.topics().replayBatches(), arm, learner.version(), settings.publishEvery(),
           settings.checkpointDir().toAbsolutePath());
-      if (metrics.url() != null) {
-        System.out.println("metrics: " + metrics.url());
-      }
       learner.addListener(LearnerListener.steps(r -> {
         if (r.step() % logEvery == 0) {
           System.out.printf(Locale.ROOT, "step %d: v%d, loss %.4f, batch reward %.3f, KL %.4f, %.0f tokens/s, "

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code shiq model list}: the models of the Hugging Face cache and of the data directory. */
@@ -20,10 +21,8 @@ import picocli.CommandLine.Option;
         "",
         "The NAME column is what --model takes."})
 public final class ModelListCommand implements Callable<Integer> {
-  @Option(names = "--cache-dir", paramLabel = "DIR",
-      description = "The hub cache directory (default: $HF_HUB_CACHE, else $HF_HOME/hub, else "
-          + "~/.cache/huggingface/hub).")
-  Path cacheDir;
+  @Mixin
+  HubCacheOption hubCache;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
       description = "Data directory (default: $SHIQ_DATA, then ../shared/data).")
@@ -32,7 +31,7 @@ public final class ModelListCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintStream out = System.out;
-    HubCache cache = cacheDir != null ? new HubCache(cacheDir) : HubCache.fromEnvironment();
+    HubCache cache = hubCache.cache();
     print(out, "Hugging Face cache " + cache.root(), LocalModel.inCache(cache));
     Optional<Path> data = DataDirectory.find(dataDir);
     if (data.isPresent()) {

@@ -13,6 +13,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -56,10 +57,8 @@ public final class ModelPullCommand implements Callable<Integer> {
       description = "The Hub or a mirror (default: $HF_ENDPOINT, else https://huggingface.co).")
   String endpoint;
 
-  @Option(names = "--cache-dir", paramLabel = "DIR",
-      description = "The hub cache directory (default: $HF_HUB_CACHE, else $HF_HOME/hub, else "
-          + "~/.cache/huggingface/hub).")
-  Path cacheDir;
+  @Mixin
+  HubCacheOption hubCache;
 
   @Option(names = "--progress", paramLabel = "auto|bar|lines",
       description = "Progress display: bars on a terminal, a line per file otherwise (default: ${DEFAULT-VALUE}).")
@@ -78,7 +77,7 @@ public final class ModelPullCommand implements Callable<Integer> {
     if (!bars && !progress.equals("lines") && !progress.equals("auto")) {
       throw new IllegalArgumentException("--progress must be auto, bar or lines, got '" + progress + "'");
     }
-    HubCache cache = cacheDir != null ? new HubCache(cacheDir) : HubCache.fromEnvironment();
+    HubCache cache = hubCache.cache();
     HubClient client = HubClient.fromEnvironment(cache, endpoint);
     PrintStream out = System.out;
     out.println("pulling " + ref.repoId() + " (" + ref.revision() + ") from " + client.endpoint() + " into "

@@ -34,9 +34,8 @@ public final class ReplayCommand implements Callable<Integer> {
       + "--set replay.sampler=prioritized.")
   Map<String, String> overrides = Map.of();
 
-  @Option(names = "--metrics-port", description = "Serve Prometheus metrics on http://localhost:PORT/metrics (0: a free "
-      + "port; -1: off; default: ${DEFAULT-VALUE}).")
-  int metricsPort = -1;
+  @Mixin
+  MetricsOptions metricsOptions;
 
   @Option(names = "--list-options", description = "Print every replay option with its default and meaning, then exit.")
   boolean listOptions;
@@ -56,11 +55,8 @@ public final class ReplayCommand implements Callable<Integer> {
     overrides.forEach(p::put);
     ReplayConfig config = ReplayConfig.from(p);
     ReplayService service = ReplayService.start(config);
-    MetricsEndpoint metrics = metricsPort < 0 ? MetricsEndpoint.disabled() : MetricsEndpoint.start(metricsPort);
+    MetricsEndpoint metrics = metricsOptions.start(System.out::println);
     ReplayMeters.bind(metrics.registry(), service);
-    if (metrics.url() != null) {
-      System.out.println("metrics: " + metrics.url());
-    }
     CountDownLatch stopped = new CountDownLatch(1);
     Shutdown.onSignal("shiq-replay-shutdown", () -> {
       service.close(Duration.ofSeconds(30));

@@ -109,9 +109,7 @@ public final class DemoRun implements AutoCloseable {
     Topics topics = Topics.withDefaultPrefix();
     stack = EmbeddedStack.start(new EmbeddedStack.Options(settings.stateDir().resolve("kafka"), 0, 0, 0, topics));
 
-    Properties p = new Properties();
-    p.put("bootstrap.servers", stack.bootstrapServers());
-    p.put("schema.registry.url", stack.registryUrl());
+    Properties p = ReplayConfig.connection(stack.kafkaSettings());
     p.put("application.id", "shiq-demo-replay");
     p.put("state.dir", settings.stateDir().resolve("streams").toAbsolutePath().toString());
     p.put("replay.seed", Long.toString(settings.seed()));

@@ -10,10 +10,10 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.shiq.bench.study.TabularPolicy;
+import io.shiq.policy.DirectBuffers;
 import io.shiq.envs.TreeMdp;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -51,24 +51,11 @@ class GarbageCollectionGradientTest {
       try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
         NDArray loss = Objectives.create(ObjectiveConfig.of(objective, mdp.beta(), mdp.gamma()))
             .loss(batch, policy.logits(eps), values).loss();
-        List<ByteBuffer> taken = collect ? freeUnreachableDirectBuffers() : List.of();
+        List<ByteBuffer> taken = collect ? DirectBuffers.freeUnreachable() : List.of();
         gc.backward(loss);
         Reference.reachabilityFence(taken);
       }
       return policy.parameters().getGradient().toFloatArray();
     }
-  }
-
-  /** Lets the JDK free the direct buffers nothing references, then takes their memory with fresh, zeroed ones. */
-  private static List<ByteBuffer> freeUnreachableDirectBuffers() throws InterruptedException {
-    for (int i = 0; i < 5; i++) {
-      System.gc();
-      Thread.sleep(20);
-    }
-    List<ByteBuffer> taken = new ArrayList<>();
-    for (int i = 0; i < 256; i++) {
-      taken.add(ByteBuffer.allocateDirect(8));
-    }
-    return taken;
   }
 }

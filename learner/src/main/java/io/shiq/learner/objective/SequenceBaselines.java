@@ -30,32 +30,35 @@ final class SequenceBaselines {
     return k.weightedMean(perPair, k.m.create(TokenTerms.pairWeights(seqs)), TokenTerms.pairNormalizer(seqs));
   }
 
-    static NDArray softplus(NDArray x) {
+  static NDArray softplus(NDArray x) {
     // ln(1 + e^x) = max(x, 0) + ln(1 + e^-|x|), stable for large |x|.
     // maximum(Scalars), not maximum(0f): autograd keeps the scalar (see Scalars).
     return x.maximum(Scalars.of(x.getManager(), 0)).add(x.abs().neg().exp().add(1f).log());
   }
 
-  /**
-   * DPO on pairs (y_w at 2i, y_l at 2i+1): loss = -ln sigmoid(beta (S(y_w) - S(y_l))), averaged over pairs (weighted).
-   */
-  record Dpo(ObjectiveConfig config) implements Objective {
+  /** DPO and CoPG: trajectories come in pairs, and the loss averages over pairs. */
+  interface PairObjective extends Objective {
     @Override
-    public boolean needsPairs() {
+    default boolean needsPairs() {
       return true;
     }
 
+    @Override
+    default double normalizer(List<TrainingSequence> sequences) {
+      return TokenTerms.pairNormalizer(sequences);
+    }
+  }
+
+  /**
+   * DPO on pairs (y_w at 2i, y_l at 2i+1): loss = -ln sigmoid(beta (S(y_w) - S(y_l))), averaged over pairs (weighted).
+   */
+  record Dpo(ObjectiveConfig config) implements PairObjective {
     @Override
     public LossResult loss(TokenBatch batch, NDArray logits, NDArray values) {
       TokenTerms k = new TokenTerms(batch, logits, config);
       NDArray[] s = pairs(TokenTerms.rowSum(k.rho.mul(k.mask)), batch);
       NDArray perPair = softplus(s[0].sub(s[1]).mul(Scalars.of(k.m, -config.beta())));
       return k.result(pairMean(k, perPair), perPair.repeat(0, 2));
-    }
-
-    @Override
-    public double normalizer(List<TrainingSequence> sequences) {
-      return TokenTerms.pairNormalizer(sequences);
     }
   }
 
@@ -95,12 +98,7 @@ final class SequenceBaselines {
    * CoPG on pairs (y, y') of the same prompt: loss = (R(y) - R(y') - beta (S(y) - S(y')))^2 / (4 beta), averaged
    * over pairs (weighted); its gradient is the contrastive policy gradient.
    */
-  record Copg(ObjectiveConfig config) implements Objective {
-    @Override
-    public boolean needsPairs() {
-      return true;
-    }
-
+  record Copg(ObjectiveConfig config) implements PairObjective {
     @Override
     public LossResult loss(TokenBatch batch, NDArray logits, NDArray values) {
       TokenTerms k = new TokenTerms(batch, logits, config);
@@ -109,11 +107,6 @@ final class SequenceBaselines {
       NDArray delta = r[0].sub(r[1]).sub(s[0].sub(s[1]).mul(Scalars.of(k.m, config.beta())));
       NDArray perPair = delta.square().div(Scalars.of(k.m, 4 * config.beta()));
       return k.result(pairMean(k, perPair), delta.abs().repeat(0, 2));
-    }
-
-    @Override
-    public double normalizer(List<TrainingSequence> sequences) {
-      return TokenTerms.pairNormalizer(sequences);
     }
   }
 }

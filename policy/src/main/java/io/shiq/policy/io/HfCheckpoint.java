@@ -150,7 +150,7 @@ public final class HfCheckpoint {
         if (name.endsWith("q_proj.weight") || name.endsWith("k_proj.weight")
             || name.endsWith("q_proj.bias") || name.endsWith("k_proj.bias")) {
           int cols = name.endsWith(".bias") ? 1 : c.dim();
-          host.put(name, pairsToHalves(host.get(name), c.headSize(), cols));
+          host.put(name, RotaryRows.pairsToHalves(host.get(name), c.headSize(), cols));
         }
       }
     }
@@ -169,20 +169,6 @@ public final class HfCheckpoint {
     JSON.writerWithDefaultPrettyPrinter().writeValue(dir.resolve("config.json").toFile(), root);
     Safetensors.write(dir.resolve("model.safetensors"), host, LlamaWeights.expectedShapes(c), dtype,
         Map.of("format", "pt"));
-  }
-
-  /** Reorders the rows of each head from (x0, x1), (x2, x3), ... to x0, x2, ..., x1, x3, ... */
-  static float[] pairsToHalves(float[] matrix, int headSize, int cols) {
-    float[] out = new float[matrix.length];
-    int rows = matrix.length / cols;
-    int half = headSize / 2;
-    for (int r = 0; r < rows; r++) {
-      int head = r / headSize;
-      int within = r % headSize;
-      int target = head * headSize + (within % 2 == 0 ? within / 2 : half + within / 2);
-      System.arraycopy(matrix, r * cols, out, target * cols, cols);
-    }
-    return out;
   }
 
   private static int required(JsonNode c, String key, Path file) {

@@ -59,7 +59,7 @@ public final class Llama2cWriter {
         for (int l = 0; l < c.nLayers(); l++) {
           float[] t = host.get("model.layers." + l + "." + name);
           if (halves && (name.equals("self_attn.q_proj.weight") || name.equals("self_attn.k_proj.weight"))) {
-            t = halvesToPairs(t, c.headSize(), d);
+            t = RotaryRows.halvesToPairs(t, c.headSize(), d);
           }
           floats(out, t);
         }
@@ -82,20 +82,6 @@ public final class Llama2cWriter {
       }
     }
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-  }
-
-  /** Reorders the rows of each head from x0, x2, ..., x1, x3, ... to (x0, x1), (x2, x3), ... */
-  static float[] halvesToPairs(float[] matrix, int headSize, int cols) {
-    float[] out = new float[matrix.length];
-    int rows = matrix.length / cols;
-    int half = headSize / 2;
-    for (int r = 0; r < rows; r++) {
-      int head = r / headSize;
-      int within = r % headSize;
-      int target = head * headSize + (within < half ? 2 * within : 2 * (within - half) + 1);
-      System.arraycopy(matrix, r * cols, out, target * cols, cols);
-    }
-    return out;
   }
 
   private static void floats(OutputStream out, float[] data) throws IOException {

@@ -19,49 +19,28 @@ public sealed interface Remover {
 
   static Remover parse(String name) {
     return switch (name.toLowerCase(Locale.ROOT)) {
-      case "fifo" -> new Fifo();
-      case "lifo" -> new Lifo();
+      case "fifo" -> Ordered.FIFO;
+      case "lifo" -> Ordered.LIFO;
       case "reservoir" -> new Reservoir();
-      case "lowest-priority" -> new LowestPriority();
+      case "lowest-priority" -> Ordered.LOWEST_PRIORITY;
       default -> throw new IllegalArgumentException("replay.remover '" + name
           + "' unknown; choose fifo, lifo, reservoir or lowest-priority");
     };
   }
 
-  record Fifo() implements Remover {
+  /**
+   * fifo, lifo and lowest-priority: evicts the entry that comes first in {@code order}. parse hands out these shared
+   * instances, so that removers of the same name (and the configs holding them) stay equal.
+   */
+  record Ordered(String name, Comparator<Candidate> order) implements Remover {
+    static final Ordered FIFO = new Ordered("fifo", Comparator.comparingLong(Candidate::insertOrder));
+    static final Ordered LIFO = new Ordered("lifo", FIFO.order.reversed());
+    static final Ordered LOWEST_PRIORITY = new Ordered("lowest-priority",
+        Comparator.comparingDouble(Candidate::priority).thenComparingLong(Candidate::insertOrder));
+
     @Override
     public Optional<Candidate> victim(List<Candidate> t, long inserts, int capacity, SplittableRandom rnd) {
-      return t.stream().min(Comparator.comparingLong(Candidate::insertOrder));
-    }
-
-    @Override
-    public String name() {
-      return "fifo";
-    }
-  }
-
-  record Lifo() implements Remover {
-    @Override
-    public Optional<Candidate> victim(List<Candidate> t, long inserts, int capacity, SplittableRandom rnd) {
-      return t.stream().max(Comparator.comparingLong(Candidate::insertOrder));
-    }
-
-    @Override
-    public String name() {
-      return "lifo";
-    }
-  }
-
-  record LowestPriority() implements Remover {
-    @Override
-    public Optional<Candidate> victim(List<Candidate> t, long inserts, int capacity, SplittableRandom rnd) {
-      return t.stream().min(Comparator.comparingDouble(Candidate::priority)
-          .thenComparingLong(Candidate::insertOrder));
-    }
-
-    @Override
-    public String name() {
-      return "lowest-priority";
+      return t.stream().min(order);
     }
   }
 

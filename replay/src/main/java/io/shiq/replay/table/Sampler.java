@@ -26,8 +26,8 @@ public sealed interface Sampler {
     return switch (name.toLowerCase(Locale.ROOT)) {
       case "uniform" -> new Uniform();
       case "prioritized" -> new Prioritized(alpha, beta);
-      case "fifo" -> new Fifo();
-      case "newest" -> new Newest();
+      case "fifo" -> Ordered.FIFO;
+      case "newest" -> Ordered.NEWEST;
       default -> throw new IllegalArgumentException("replay.sampler '" + name
           + "' unknown; choose uniform, prioritized, fifo or newest");
     };
@@ -102,31 +102,17 @@ public sealed interface Sampler {
     }
   }
 
-  record Fifo() implements Sampler {
+  /**
+   * fifo and newest: the first n entries in {@code order}, each with probability and weight 1. parse hands out these
+   * shared instances, so that samplers of the same name (and the configs holding them) stay equal.
+   */
+  record Ordered(String name, Comparator<Candidate> order) implements Sampler {
+    static final Ordered FIFO = new Ordered("fifo", Comparator.comparingLong(Candidate::insertOrder));
+    static final Ordered NEWEST = new Ordered("newest", FIFO.order.reversed());
+
     @Override
     public List<Pick> pick(List<Candidate> candidates, int n, SplittableRandom rnd) {
-      return ordered(candidates, n, Comparator.comparingLong(Candidate::insertOrder));
+      return candidates.stream().sorted(order).limit(n).map(c -> new Pick(c, 1.0, 1.0)).toList();
     }
-
-    @Override
-    public String name() {
-      return "fifo";
-    }
-  }
-
-  record Newest() implements Sampler {
-    @Override
-    public List<Pick> pick(List<Candidate> candidates, int n, SplittableRandom rnd) {
-      return ordered(candidates, n, Comparator.comparingLong(Candidate::insertOrder).reversed());
-    }
-
-    @Override
-    public String name() {
-      return "newest";
-    }
-  }
-
-  private static List<Pick> ordered(List<Candidate> candidates, int n, Comparator<Candidate> order) {
-    return candidates.stream().sorted(order).limit(n).map(c -> new Pick(c, 1.0, 1.0)).toList();
   }
 }

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         LearnerCommand.class,
         BenchCommand.class,
         io.shiq.app.cli.ModelCommand.class,
+        io.shiq.app.cli.BfclCommand.class,
         CommandLine.HelpCommand.class,
     },
     footer = {"", "Run 'shiq COMMAND --help' for the options of one command."})

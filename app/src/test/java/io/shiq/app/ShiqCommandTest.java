@@ -18,7 +18,7 @@ class ShiqCommandTest {
   @Test
   void theCommandSetIsFixedAndEveryCommandHasHelp() {
     CommandLine cl = ShiqCommand.commandLine();
-    for (String name : List.of("demo", "kafka", "generate", "actor", "replay", "learner", "bench")) {
+    for (String name : List.of("demo", "kafka", "generate", "actor", "replay", "learner", "bench", "model", "bfcl")) {
       assertTrue(cl.getSubcommands().containsKey(name), "missing command " + name);
       StringWriter out = new StringWriter();
       CommandLine fresh = ShiqCommand.commandLine();

@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
         ReplayBenchmark.class,
         WeightsBenchmark.class,
         ActorBenchmark.class,
+        BfclBenchmark.class,
     })
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec

@@ -57,6 +57,7 @@ public final class TopicAdmin {
       }
       if (!created.isEmpty()) {
         LOG.info("created topics {}", created);
+        awaitLeaders(admin, created);
       }
       return new Result(List.copyOf(created), List.copyOf(existing));
     } catch (InterruptedException e) {
@@ -65,6 +66,36 @@ public final class TopicAdmin {
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("could not create topics with prefix '" + topics.prefix() + "': "
           + (e.getCause() != null ? e.getCause() : e), e);
+    }
+  }
+
+  /**
+   * Waits until every partition of {@code names} has a leader. A client that writes to a topic the moment it is
+   * created can get NOT_LEADER_OR_FOLLOWER from a broker that has not yet taken up leadership; an idempotent producer
+   * retrying its first batch then was seen stuck on OUT_OF_ORDER_SEQUENCE_NUMBER (Kafka 4.1 clients, the serde
+   * benchmark on the embedded broker) after later batches had been appended.
+   */
+  static void awaitLeaders(Admin admin, Collection<String> names)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_S);
+    while (true) {
+      boolean ready;
+      try {
+        ready = admin.describeTopics(names).allTopicNames().get(TIMEOUT_S, TimeUnit.SECONDS).values().stream()
+            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+        ready = false; // the metadata of the new topic has not reached this broker yet
+      }
+      if (ready) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new TimeoutException("topics " + names + " have partitions without a leader after " + TIMEOUT_S + " s");
+      }
+      Thread.sleep(50);
     }
   }
 

@@ -1,0 +1,87 @@
+package io.shiq.bfcl.py;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Python's float repr, repr/str and json.dumps, against what CPython 3.11 prints. */
+class PyFormatTest {
+  @Test
+  void floatReprIsCPythonsShortestRoundTrip() throws Exception {
+    int n = 0;
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(
+        PyFormatTest.class.getResourceAsStream("float_repr.tsv"), StandardCharsets.UTF_8))) {
+      for (String line = r.readLine(); line != null; line = r.readLine()) {
+        if (line.startsWith("#")) {
+          continue;
+        }
+        String[] f = line.split("\t");
+        double x = Double.longBitsToDouble(Long.parseUnsignedLong(f[0], 16));
+        assertEquals(f[1], PyFloat.repr(x), "bits " + f[0]);
+        n++;
+      }
+    }
+    assertEquals(32, n);
+    assertEquals("nan", PyFloat.repr(Double.NaN));
+    assertEquals("-inf", PyFloat.repr(Double.NEGATIVE_INFINITY));
+  }
+
+  @Test
+  void reprOfValuesIsPythons() {
+    // Expected strings are what CPython 3.11 prints for the same values.
+    assertEquals("\"it's\"", PyRepr.repr("it's"));
+    assertEquals("'say \"hi\"'", PyRepr.repr("say \"hi\""));
+    assertEquals("'both \\' and \"'", PyRepr.repr("both ' and \""));
+    assertEquals("'tab\\there\\nnew \\\\ \\x00 \\x7f é \\u200b 😀'",
+        PyRepr.repr("tab\there\nnew \\ \u0000 \u007f é \u200b 😀"));
+    Map<Object, Object> m = new LinkedHashMap<>();
+    m.put("a", List.of(1L, 2.5, true, "x"));
+    m.put(3L, null);
+    assertEquals("{'a': [1, 2.5, True, 'x'], 3: None}", PyRepr.repr(m));
+    assertEquals("(1,)", PyRepr.repr(PyTuple.of(1L)));
+    assertEquals("()", PyRepr.repr(PyTuple.of()));
+    assertEquals("set()", PyRepr.repr(new LinkedHashSet<>()));
+    assertEquals("Decimal('1.50')", PyRepr.repr(new PyDecimal(new BigDecimal("1.50"))));
+    assertEquals("1E+3", PyRepr.str(new PyDecimal(new BigDecimal("1E+3"))));
+    assertEquals("abc", PyRepr.str("abc"));
+    assertEquals("['abc']", PyRepr.str(new ArrayList<>(List.of("abc"))));
+  }
+
+  @Test
+  void jsonDumpsIsPythons() {
+    Map<Object, Object> m = new LinkedHashMap<>();
+    m.put("name", "café \"q\" \u2028\n");
+    m.put(1L, 1e-05);
+    m.put(2.5, List.of(true, false));
+    m.put(true, null);
+    m.put("t", PyTuple.of(1L, 10.0));
+    // json.dumps({"name": "café \"q\" \u2028\n", 1: 1e-05, 2.5: [True, False], True: None, "t": (1, 10.0)})
+    assertEquals("{\"name\": \"caf\\u00e9 \\\"q\\\" \\u2028\\n\", \"1\": 1e-05, \"2.5\": [true, false], "
+        + "\"true\": null, \"t\": [1, 10.0]}", PyJson.dumps(m));
+    assertEquals("\"\\ud83d\\ude00\"", PyJson.dumps("😀"));
+    PyException e = assertThrows(PyException.class, () -> PyJson.dumps(new LinkedHashSet<>(List.of(1L))));
+    assertEquals("Object of type set is not JSON serializable", e.pyStr());
+  }
+
+  @Test
+  void equalityIsPythons() {
+    assertEquals(true, PyEquals.equal(1L, 1.0));
+    assertEquals(true, PyEquals.equal(true, 1L));
+    assertEquals(false, PyEquals.equal(List.of(1L), PyTuple.of(1L)));
+    assertEquals(true, PyEquals.equal(Map.of("a", 1L, "b", 2L), new LinkedHashMap<>(Map.of("b", 2.0, "a", true))));
+    assertEquals(true, PyEquals.equal(new LinkedHashSet<>(List.of(1L, 2L)), new LinkedHashSet<>(List.of(2L, 1.0))));
+    assertEquals(false, PyEquals.equal("1", 1L));
+    assertEquals(2.67, PyMath.round(2.675, 2));
+    assertEquals(2L, PyMath.round(2.5));
+  }
+}

@@ -87,6 +87,16 @@ public final class SerdeBenchmark implements Callable<Integer> {
       AvroDeserializer<Trajectory> decoder = new AvroDeserializer<>(registry, Trajectory.class);
       // Warm-up (JIT, connections, registry cache), then alternate raw and Avro rounds.
       int warm = Math.min(records, 5_000);
+      // Every round's topic exists (with its leaders) before the first record is sent: writing to a partition the
+      // moment it was created got NOT_LEADER_OR_FOLLOWER, after which an idempotent producer was seen stuck on
+      // OUT_OF_ORDER_SEQUENCE_NUMBER (Kafka 4.1 clients; the run never ended).
+      List<TopicSpec> specs = new ArrayList<>();
+      for (String name : roundTopicNames()) {
+        specs.add(new TopicSpec(name, 3, false, -1, null, "benchmark"));
+      }
+      try (Admin admin = stack.clients().admin()) {
+        TopicAdmin.ensureTopics(admin, new Topics("shiq.bench."), specs);
+      }
       round(stack, "raw-warmup", raw.subList(0, warm), new ByteArraySerializer(), new ByteArrayDeserializer(),
           b -> b);
       round(stack, "avro-warmup", trajectories.subList(0, warm), encoder, decoder, t -> t);
@@ -120,6 +130,15 @@ public final class SerdeBenchmark implements Callable<Integer> {
           avroProduce / rawProduce, rawConsume, avroConsume, avroConsume / rawConsume));
     }
     return 0;
+  }
+
+  private List<String> roundTopicNames() {
+    List<String> names = new ArrayList<>(List.of("raw-warmup", "avro-warmup"));
+    for (int r = 0; r < rounds; r++) {
+      names.add("raw-" + r);
+      names.add("avro-" + r);
+    }
+    return names;
   }
 
   /** Produces {@code values} to a new topic, then consumes and decodes them all; a fresh topic per round. */

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code shiq bfcl check}: BFCL's multi-turn verdicts and accuracies for a model's decoded calls. */
@@ -28,8 +29,8 @@ import picocli.CommandLine.Option;
         + "checker does; print accuracy per category and, last, one JSON line {\"bfcl\":\"check\",\"entries\":N,"
         + "\"accuracy\":{category: fraction},\"overall\":fraction} (overall: unweighted mean of the categories).")
 public final class BfclCheckCommand implements Callable<Integer> {
-  @Option(names = "--data", required = true, paramLabel = "DIR", description = "BFCL data directory.")
-  Path data;
+  @Mixin
+  BfclOptions bfcl;
 
   @Option(names = "--results", required = true, paramLabel = "FILE.jsonl", description = "Model results, one line "
       + "per record: {\"id\", \"result\": [turn][step][call string]} (the decoded calls, what BFCL's checker "
@@ -40,16 +41,12 @@ public final class BfclCheckCommand implements Callable<Integer> {
       + "id, category, valid, error_type, error_message, turns (pass/fail/skipped/not_checked), details.")
   Path out;
 
-  @Option(names = "--now", paramLabel = "YYYY-MM-DDTHH:MM:SS", description = "Fix the clock the backends read "
-      + "(default: the system clock).")
-  String now;
-
   @Override
   public Integer call() throws Exception {
-    Clock clock = BfclCommand.clock(now);
+    Clock clock = bfcl.clock();
     ObjectMapper json = new ObjectMapper();
     Map<String, BfclRecord> records = new LinkedHashMap<>();
-    for (BfclRecord r : BfclData.load(data, List.of())) {
+    for (BfclRecord r : BfclData.load(bfcl.data(), List.of())) {
       records.put(r.id(), r);
     }
     List<Verdict> verdicts = new ArrayList<>();
@@ -61,7 +58,7 @@ public final class BfclCheckCommand implements Callable<Integer> {
       }
       BfclRecord r = records.get(id.asText());
       if (r == null) {
-        throw new IllegalArgumentException(where + ": no record " + id.asText() + " in " + data);
+        throw new IllegalArgumentException(where + ": no record " + id.asText() + " in " + bfcl.data());
       }
       verdicts.add(MultiTurnChecker.check(r, line.getValue().get("result"), b -> b.setClock(clock)));
     }

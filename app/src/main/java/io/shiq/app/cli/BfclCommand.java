@@ -1,8 +1,5 @@
 package io.shiq.app.cli;
 
-import java.time.Clock;
-import java.time.LocalDateTime;
-import java.time.ZoneId;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,19 +15,5 @@ public final class BfclCommand implements Runnable {
   @Override
   public void run() {
     spec.commandLine().usage(System.out);
-  }
-
-  /** {@code --now}: a fixed clock in the system time zone, or the system clock when not given. */
-  static Clock clock(String now) {
-    if (now == null) {
-      return Clock.systemDefaultZone();
-    }
-    try {
-      ZoneId zone = ZoneId.systemDefault();
-      return Clock.fixed(LocalDateTime.parse(now).atZone(zone).toInstant(), zone);
-    } catch (java.time.format.DateTimeParseException e) {
-      throw new IllegalArgumentException("--now must be an ISO date-time such as 2024-09-01T10:30:00, got '" + now
-          + "'");
-    }
   }
 }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code shiq bfcl execute}: every record's ground truth, turn by turn, with result strings and states. */
@@ -23,8 +24,8 @@ import picocli.CommandLine.Option;
         + "record, and write one line per record: {\"id\", \"execution_results\" [turn][call], \"state_after_turn\" "
         + "[turn]{class: canonical state}}, in the form of BFCL's golden files.")
 public final class BfclExecuteCommand implements Callable<Integer> {
-  @Option(names = "--data", required = true, paramLabel = "DIR", description = "BFCL data directory.")
-  Path data;
+  @Mixin
+  BfclOptions bfcl;
 
   @Option(names = "--category", paramLabel = "C", description = "Only this category (repeatable): base, miss_func, "
       + "miss_param, long_context, ... (default: every multi-turn file in --data).")
@@ -33,15 +34,11 @@ public final class BfclExecuteCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "FILE.jsonl", description = "Where to write the lines.")
   Path out;
 
-  @Option(names = "--now", paramLabel = "YYYY-MM-DDTHH:MM:SS", description = "Fix the clock the backends read "
-      + "(TravelAPI's age check, TradingBot's time zone) to this local time (default: the system clock).")
-  String now;
-
   @Override
   public Integer call() throws Exception {
-    Clock clock = BfclCommand.clock(now);
+    Clock clock = bfcl.clock();
     long t0 = System.nanoTime();
-    List<BfclRecord> records = BfclData.load(data, categories);
+    List<BfclRecord> records = BfclData.load(bfcl.data(), categories);
     if (out.toAbsolutePath().getParent() != null) {
       Files.createDirectories(out.toAbsolutePath().getParent());
     }

@@ -148,9 +148,14 @@ public abstract class Backend {
 
   /** Helper for state(): an insertion-ordered map from alternating names and values. */
   protected static Map<String, Object> attributes(Object... namesAndValues) {
+    return dict(namesAndValues);
+  }
+
+  /** A dict display {@code {"k1": v1, ...}} (str keys, insertion order), as the methods return them. */
+  protected static Map<String, Object> dict(Object... keysAndValues) {
     Map<String, Object> m = new LinkedHashMap<>();
-    for (int i = 0; i < namesAndValues.length; i += 2) {
-      m.put((String) namesAndValues[i], namesAndValues[i + 1]);
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
     }
     return m;
   }

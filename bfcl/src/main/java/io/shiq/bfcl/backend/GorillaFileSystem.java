@@ -1,15 +1,17 @@
 package io.shiq.bfcl.backend;
 
-import io.shiq.bfcl.py.PyDecimal;
+import io.shiq.bfcl.py.PyCompare;
+import io.shiq.bfcl.py.PyContainers;
 import io.shiq.bfcl.py.PyEquals;
 import io.shiq.bfcl.py.PyException;
+import io.shiq.bfcl.py.PyFloat;
+import io.shiq.bfcl.py.PyNumbers;
 import io.shiq.bfcl.py.PyObject;
+import io.shiq.bfcl.py.PyOperators;
 import io.shiq.bfcl.py.PyRepr;
-import io.shiq.bfcl.py.PyTuple;
+import io.shiq.bfcl.py.PyStr;
 import io.shiq.bfcl.py.PyTypes;
-import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.RoundingMode;
 import java.time.Clock;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -17,7 +19,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * BFCL's {@code GorillaFileSystem} (gorilla_file_system.py): an in-memory file tree with shell-like commands that
@@ -81,39 +82,33 @@ public final class GorillaFileSystem extends Backend {
     this.root = newRoot;
     if (scenario.containsKey("root")) {
       Object rootArg = scenario.get("root");
-      if (!(rootArg instanceof Map<?, ?>)) {
-        throw PyException.attributeError("'" + PyTypes.name(rootArg) + "' object has no attribute 'keys'");
-      }
-      Map<Object, Object> rootSpec = dict(rootArg);
+      Map<Object, Object> rootSpec = PyContainers.asDict(rootArg, "keys");
       if (rootSpec.isEmpty()) {
         throw PyException.indexError("list index out of range");
       }
       Object rootName = rootSpec.keySet().iterator().next();
       Directory rootDir = new Directory(rootName, null);
-      this.root = loadDirectory(item(item(rootSpec, rootName), "contents"), rootDir);
+      this.root = loadDirectory(PyContainers.getItem(PyContainers.getItem(rootSpec, rootName), "contents"), rootDir);
     }
     this.currentDir = this.root;
   }
 
   /** {@code _load_directory}: fills {@code parent} from the scenario dict and returns it. */
   private Directory loadDirectory(Object currentArg, Directory parent) {
-    if (!(currentArg instanceof Map<?, ?>)) {
-      throw PyException.attributeError("'" + PyTypes.name(currentArg) + "' object has no attribute 'items'");
-    }
     boolean isBottommost = true;
-    for (Map.Entry<Object, Object> e : dict(currentArg).entrySet()) {
+    for (Map.Entry<Object, Object> e : PyContainers.asDict(currentArg, "items").entrySet()) {
       Object name = e.getKey();
       Object data = e.getValue();
-      Object type = item(data, "type");
+      Object type = PyContainers.getItem(data, "type");
       if (PyEquals.equal(type, "directory")) {
         isBottommost = false;
         Directory newDir = new Directory(name, parent);
-        newDir = loadDirectory(item(data, "contents"), newDir);
+        newDir = loadDirectory(PyContainers.getItem(data, "contents"), newDir);
         parent.contents.put(name, newDir);
       } else if (PyEquals.equal(type, "file")) {
-        Object content = item(data, "content");
-        if (longContext && !pyIn(name, FILES_TAIL_USED)) {
-          content = plusEquals(content, FILE_CONTENT_EXTENSION);
+        Object content = PyContainers.getItem(data, "content");
+        if (longContext && !PyContainers.contains(FILES_TAIL_USED, name)) {
+          content = PyOperators.iadd(content, FILE_CONTENT_EXTENSION);
         }
         parent.contents.put(name, new File(name, content, now()));
       }
@@ -172,7 +167,7 @@ public final class GorillaFileSystem extends Backend {
       dir = dir.parent;
     }
     Collections.reverse(path);
-    return dictOf("current_working_directory", "/" + join("/", path));
+    return dict("current_working_directory", "/" + PyStr.join("/", path));
   }
 
   private Object ls(boolean showHidden) {
@@ -180,30 +175,30 @@ public final class GorillaFileSystem extends Backend {
     if (!showHidden) {
       List<Object> visible = new ArrayList<>();
       for (Object item : contents) {
-        if (!str(item, "startswith").startsWith(".")) {
+        if (!PyStr.receiver(item, "startswith").startsWith(".")) {
           visible.add(item);
         }
       }
       contents = visible;
     }
-    return dictOf("current_directory_content", contents);
+    return dict("current_directory_content", contents);
   }
 
   private Object cd(Object folderArg) {
-    String folder = rstrip(str(folderArg, "rstrip"), '/');
+    String folder = PyStr.rstrip(PyStr.receiver(folderArg, "rstrip"), '/');
     if (folder.isEmpty()) {
       folder = "/";
     }
     if (!folder.equals(".") && !folder.equals("..") && !folder.equals("/") && folder.contains("/")) {
-      return dictOf("error", "cd: " + folder + ": Unsupported path. Only one folder level at a time is supported.");
+      return dict("error", "cd: " + folder + ": Unsupported path. Only one folder level at a time is supported.");
     }
     if (folder.equals("..")) {
       if (cwd().parent != null) { // a Directory has no __bool__/__len__: any parent is truthy
         currentDir = cwd().parent;
       } else if (rootDir().pyEquals(cwd())) {
-        return dictOf("error", "Current directory is already the root. Cannot go back.");
+        return dict("error", "Current directory is already the root. Cannot go back.");
       } else {
-        return dictOf("error", "cd: ..: No such directory");
+        return dict("error", "cd: ..: No such directory");
       }
       return new LinkedHashMap<>();
     }
@@ -212,15 +207,15 @@ public final class GorillaFileSystem extends Backend {
       return target;
     }
     currentDir = (Directory) target;
-    return dictOf("current_working_directory", cwd().name);
+    return dict("current_working_directory", cwd().name);
   }
 
   private Object mkdir(Object dirName) {
     if (!validName(dirName)) {
-      return dictOf("error", "mkdir: cannot create directory '" + PyRepr.str(dirName) + "': Invalid character");
+      return dict("error", "mkdir: cannot create directory '" + PyRepr.str(dirName) + "': Invalid character");
     }
     if (cwd().has(dirName)) {
-      return dictOf("error", "mkdir: cannot create directory '" + PyRepr.str(dirName) + "': File exists");
+      return dict("error", "mkdir: cannot create directory '" + PyRepr.str(dirName) + "': File exists");
     }
     cwd().addDirectory(dirName);
     return null;
@@ -228,10 +223,10 @@ public final class GorillaFileSystem extends Backend {
 
   private Object touch(Object fileName) {
     if (!validName(fileName)) {
-      return dictOf("error", "touch: cannot touch '" + PyRepr.str(fileName) + "': Invalid character");
+      return dict("error", "touch: cannot touch '" + PyRepr.str(fileName) + "': Invalid character");
     }
     if (cwd().has(fileName)) {
-      return dictOf("error", "touch: cannot touch '" + PyRepr.str(fileName) + "': File exists");
+      return dict("error", "touch: cannot touch '" + PyRepr.str(fileName) + "': File exists");
     }
     cwd().addFile(fileName, "", now());
     return null;
@@ -239,21 +234,21 @@ public final class GorillaFileSystem extends Backend {
 
   private Object echo(Object content, Object fileName) {
     if (fileName == null) {
-      return dictOf("terminal_output", content);
+      return dict("terminal_output", content);
     }
     if (!validName(fileName)) {
-      return dictOf("error", "echo: cannot write to '" + PyRepr.str(fileName) + "': Invalid character");
+      return dict("error", "echo: cannot write to '" + PyRepr.str(fileName) + "': Invalid character");
     }
     if (!Args.truthy(fileName)) {
-      return dictOf("terminal_output", content);
+      return dict("terminal_output", content);
     }
     if (!cwd().has(fileName)) {
-      return dictOf("error", "echo: cannot write to '" + PyRepr.str(fileName) + "': No such file");
+      return dict("error", "echo: cannot write to '" + PyRepr.str(fileName) + "': No such file");
     }
     PyObject item = cwd().getItem(fileName);
     if (!(item instanceof File file)) {
       // echo calls _write on whatever the name holds; a Directory has none.
-      throw PyException.attributeError("'" + item.pyClassName() + "' object has no attribute '_write'");
+      throw PyException.noAttribute(item, "_write");
     }
     file.write(content, now());
     return null;
@@ -261,15 +256,15 @@ public final class GorillaFileSystem extends Backend {
 
   private Object cat(Object fileName) {
     if (!validName(fileName)) {
-      return dictOf("error", "cat: '" + PyRepr.str(fileName) + "': Invalid character");
+      return dict("error", "cat: '" + PyRepr.str(fileName) + "': Invalid character");
     }
     if (!cwd().has(fileName)) {
-      return dictOf("error", "cat: '" + PyRepr.str(fileName) + "': No such file or directory");
+      return dict("error", "cat: '" + PyRepr.str(fileName) + "': No such file or directory");
     }
     if (cwd().getItem(fileName) instanceof File file) {
-      return dictOf("file_content", file.content);
+      return dict("file_content", file.content);
     }
-    return dictOf("error", "cat: '" + PyRepr.str(fileName) + "': Is a directory");
+    return dict("error", "cat: '" + PyRepr.str(fileName) + "': Is a directory");
   }
 
   private Object find(Object path, Object name) {
@@ -277,20 +272,20 @@ public final class GorillaFileSystem extends Backend {
     if (target instanceof Map<?, ?> error) {
       Object message = error.containsKey("error") ? error.get("error") : "";
       if (message instanceof String s && s.startsWith("cd:")) {
-        return dictOf("error", "find:" + s.substring("cd:".length()));
+        return dict("error", "find:" + s.substring("cd:".length()));
       }
       return target;
     }
     List<Object> matches = new ArrayList<>();
     // find(path=None) gets past _navigate_to_directory and then fails on path.rstrip.
-    recursiveSearch((Directory) target, rstrip(str(path, "rstrip"), '/'), name, matches);
-    return dictOf("matches", matches);
+    recursiveSearch((Directory) target, PyStr.rstrip(PyStr.receiver(path, "rstrip"), '/'), name, matches);
+    return dict("matches", matches);
   }
 
   private static void recursiveSearch(Directory directory, String basePath, Object name, List<Object> matches) {
     for (Map.Entry<Object, PyObject> e : directory.contents.entrySet()) {
       String itemPath = basePath + "/" + PyRepr.str(e.getKey());
-      if (name == null || pyIn(name, e.getKey())) {
+      if (name == null || PyContainers.contains(e.getKey(), name)) {
         matches.add(itemPath);
       }
       if (e.getValue() instanceof Directory sub) {
@@ -301,41 +296,42 @@ public final class GorillaFileSystem extends Backend {
 
   private Object wc(Object fileName, Object mode) {
     if (!PyEquals.equal(mode, "l") && !PyEquals.equal(mode, "w") && !PyEquals.equal(mode, "c")) {
-      return dictOf("error", "wc: invalid mode '" + PyRepr.str(mode) + "'");
+      return dict("error", "wc: invalid mode '" + PyRepr.str(mode) + "'");
     }
     if (cwd().has(fileName) && cwd().getItem(fileName) instanceof File file) {
       Object content = file.content;
       if (PyEquals.equal(mode, "l")) {
-        return dictOf("count", (long) splitlines(str(content, "splitlines")).size(), "type", "lines");
+        return dict("count", (long) PyStr.splitlines(PyStr.receiver(content, "splitlines")).size(), "type",
+            "lines");
       } else if (PyEquals.equal(mode, "w")) {
-        return dictOf("count", (long) splitWhitespace(str(content, "split")).size(), "type", "words");
+        return dict("count", (long) PyStr.split(PyStr.receiver(content, "split")).size(), "type", "words");
       } else {
-        return dictOf("count", len(content), "type", "characters");
+        return dict("count", PyContainers.len(content), "type", "characters");
       }
     }
-    return dictOf("error", "wc: " + PyRepr.str(fileName) + ": No such file or directory");
+    return dict("error", "wc: " + PyRepr.str(fileName) + ": No such file or directory");
   }
 
   private Object sort(Object fileName) {
     if (cwd().has(fileName) && cwd().getItem(fileName) instanceof File file) {
-      List<String> lines = splitlines(str(file.content, "splitlines"));
-      lines.sort(GorillaFileSystem::compareCodePoints);
-      return dictOf("sorted_content", String.join("\n", lines));
+      List<String> lines = PyStr.splitlines(PyStr.receiver(file.content, "splitlines"));
+      lines.sort(PyCompare::compare);
+      return dict("sorted_content", String.join("\n", lines));
     }
-    return dictOf("error", "sort: " + PyRepr.str(fileName) + ": No such file or directory");
+    return dict("error", "sort: " + PyRepr.str(fileName) + ": No such file or directory");
   }
 
   private Object grep(Object fileName, Object pattern) {
     if (cwd().has(fileName) && cwd().getItem(fileName) instanceof File file) {
       List<Object> matching = new ArrayList<>();
-      for (String line : splitlines(str(file.content, "splitlines"))) {
-        if (pyIn(pattern, line)) {
+      for (String line : PyStr.splitlines(PyStr.receiver(file.content, "splitlines"))) {
+        if (PyContainers.contains(line, pattern)) {
           matching.add(line);
         }
       }
-      return dictOf("matching_lines", matching);
+      return dict("matching_lines", matching);
     }
-    return dictOf("error", "grep: " + PyRepr.str(fileName) + ": No such file or directory");
+    return dict("error", "grep: " + PyRepr.str(fileName) + ": No such file or directory");
   }
 
   private Object du(boolean humanReadable) {
@@ -352,24 +348,24 @@ public final class GorillaFileSystem extends Backend {
       sizeStr = null;
       for (String unit : units) {
         if (size < 1024) {
-          sizeStr = fixed2(size) + " " + unit;
+          sizeStr = PyFloat.formatFixed(size, 2) + " " + unit;
           break;
         }
         size /= 1024;
       }
       if (sizeStr == null) {
-        sizeStr = fixed2(size) + " PB";
+        sizeStr = PyFloat.formatFixed(size, 2) + " PB";
       }
     } else {
       sizeStr = totalSize + " bytes";
     }
-    return dictOf("disk_usage", sizeStr);
+    return dict("disk_usage", sizeStr);
   }
 
   /** du's get_size: UTF-8 bytes of every file below. */
   private static long size(PyObject item) {
     if (item instanceof File file) {
-      return utf8Length(str(file.content, "encode"));
+      return PyStr.encodeUtf8(PyStr.receiver(file.content, "encode")).length;
     } else if (item instanceof Directory dir) {
       long sum = 0;
       for (PyObject child : dir.contents.values()) {
@@ -382,9 +378,9 @@ public final class GorillaFileSystem extends Backend {
 
   private Object tail(Object fileName, Object linesArg) {
     if (cwd().has(fileName) && cwd().getItem(fileName) instanceof File file) {
-      List<String> content = splitlines(str(file.content, "splitlines"));
+      List<String> content = PyStr.splitlines(PyStr.receiver(file.content, "splitlines"));
       Object lines = linesArg;
-      if (greaterThan(lines, content.size())) {
+      if (PyCompare.greaterThan(lines, (long) content.size())) {
         lines = (long) content.size();
       }
       // content[-lines:]: lines == 0 keeps every line and a negative count drops lines from the front.
@@ -392,16 +388,16 @@ public final class GorillaFileSystem extends Backend {
         // Only numbers get past the comparison; a float or Decimal count cannot index a slice.
         throw PyException.typeError("slice indices must be integers or None or have an __index__ method");
       }
-      BigInteger start = toBigInteger(lines).negate();
+      BigInteger start = PyNumbers.toBigInteger(lines).negate();
       BigInteger len = BigInteger.valueOf(content.size());
       if (start.signum() < 0) {
         start = start.add(len).max(BigInteger.ZERO);
       } else {
         start = start.min(len);
       }
-      return dictOf("last_lines", String.join("\n", content.subList(start.intValueExact(), content.size())));
+      return dict("last_lines", String.join("\n", content.subList(start.intValueExact(), content.size())));
     }
-    return dictOf("error", "tail: " + PyRepr.str(fileName) + ": No such file or directory");
+    return dict("error", "tail: " + PyRepr.str(fileName) + ": No such file or directory");
   }
 
   private Object diff(Object fileName1, Object fileName2) {
@@ -409,18 +405,18 @@ public final class GorillaFileSystem extends Backend {
       PyObject file1 = cwd().getItem(fileName1);
       PyObject file2 = cwd().getItem(fileName2);
       if (file1 instanceof File f1 && file2 instanceof File f2) {
-        List<String> content1 = splitlines(str(f1.content, "splitlines"));
-        List<String> content2 = splitlines(str(f2.content, "splitlines"));
+        List<String> content1 = PyStr.splitlines(PyStr.receiver(f1.content, "splitlines"));
+        List<String> content2 = PyStr.splitlines(PyStr.receiver(f2.content, "splitlines"));
         List<String> diffLines = new ArrayList<>();
         for (int i = 0; i < Math.min(content1.size(), content2.size()); i++) {
           if (!content1.get(i).equals(content2.get(i))) {
             diffLines.add("- " + content1.get(i) + "\n+ " + content2.get(i));
           }
         }
-        return dictOf("diff_lines", String.join("\n", diffLines));
+        return dict("diff_lines", String.join("\n", diffLines));
       }
     }
-    return dictOf("error", "diff: " + PyRepr.str(fileName1) + " or " + PyRepr.str(fileName2)
+    return dict("error", "diff: " + PyRepr.str(fileName1) + " or " + PyRepr.str(fileName2)
         + ": No such file or directory");
   }
 
@@ -428,21 +424,21 @@ public final class GorillaFileSystem extends Backend {
     String src = PyRepr.str(source);
     String dst = PyRepr.str(destination);
     if (!cwd().has(source)) {
-      return dictOf("error", "mv: cannot move '" + src + "': No such file or directory");
+      return dict("error", "mv: cannot move '" + src + "': No such file or directory");
     }
     PyObject item = cwd().getItem(source);
     if (!(item instanceof File) && !(item instanceof Directory)) {
-      return dictOf("error", "mv: cannot move '" + src + "': Not a file or directory");
+      return dict("error", "mv: cannot move '" + src + "': Not a file or directory");
     }
-    if (pyIn("/", destination)) {
-      return dictOf("error", "mv: path not allowed in destination. Provide only a file or directory name.");
+    if (PyContainers.contains(destination, "/")) {
+      return dict("error", "mv: path not allowed in destination. Provide only a file or directory name.");
     }
     if (cwd().has(destination)) {
       PyObject destItem = cwd().getItem(destination);
       if (destItem instanceof Directory dest) {
         // BFCL looks up f"{source}" there: the str of the name.
         if (dest.has(src)) {
-          return dictOf("error", "mv: cannot move '" + src + "' to '" + dst + "/" + src + "': File exists");
+          return dict("error", "mv: cannot move '" + src + "' to '" + dst + "/" + src + "': File exists");
         }
         cwd().pop(source);
         if (item instanceof File file) {
@@ -452,9 +448,9 @@ public final class GorillaFileSystem extends Backend {
           // The new directory takes the moved one's dict itself, not a copy.
           ((Directory) dest.contents.get(source)).contents = ((Directory) item).contents;
         }
-        return dictOf("result", "'" + src + "' moved to '" + dst + "/" + src + "'");
+        return dict("result", "'" + src + "' moved to '" + dst + "/" + src + "'");
       }
-      return dictOf("error", "mv: cannot move '" + src + "' to '" + dst + "': Not a directory");
+      return dict("error", "mv: cannot move '" + src + "' to '" + dst + "': Not a directory");
     }
     cwd().pop(source);
     if (item instanceof File file) {
@@ -463,7 +459,7 @@ public final class GorillaFileSystem extends Backend {
       cwd().addDirectory(destination);
       ((Directory) cwd().contents.get(destination)).contents = ((Directory) item).contents;
     }
-    return dictOf("result", "'" + src + "' moved to '" + dst + "'");
+    return dict("result", "'" + src + "' moved to '" + dst + "'");
   }
 
   private Object rm(Object fileName) {
@@ -471,11 +467,11 @@ public final class GorillaFileSystem extends Backend {
       PyObject item = cwd().getItem(fileName);
       if (item instanceof File || item instanceof Directory) {
         cwd().pop(fileName);
-        return dictOf("result", "'" + PyRepr.str(fileName) + "' removed");
+        return dict("result", "'" + PyRepr.str(fileName) + "' removed");
       }
-      return dictOf("error", "rm: cannot remove '" + PyRepr.str(fileName) + "': Not a file or directory");
+      return dict("error", "rm: cannot remove '" + PyRepr.str(fileName) + "': Not a file or directory");
     }
-    return dictOf("error", "rm: cannot remove '" + PyRepr.str(fileName) + "': No such file or directory");
+    return dict("error", "rm: cannot remove '" + PyRepr.str(fileName) + "': No such file or directory");
   }
 
   private Object rmdir(Object dirName) {
@@ -483,28 +479,28 @@ public final class GorillaFileSystem extends Backend {
     if (cwd().has(dirName)) {
       if (cwd().getItem(dirName) instanceof Directory dir) {
         if (!dir.contents.isEmpty()) {
-          return dictOf("error", "rmdir: cannot remove '" + name + "': Directory not empty");
+          return dict("error", "rmdir: cannot remove '" + name + "': Directory not empty");
         }
         cwd().pop(dirName);
-        return dictOf("result", "'" + name + "' removed");
+        return dict("result", "'" + name + "' removed");
       }
-      return dictOf("error", "rmdir: cannot remove '" + name + "': Not a directory");
+      return dict("error", "rmdir: cannot remove '" + name + "': Not a directory");
     }
-    return dictOf("error", "rmdir: cannot remove '" + name + "': No such file or directory");
+    return dict("error", "rmdir: cannot remove '" + name + "': No such file or directory");
   }
 
   private Object cp(Object source, Object destination) {
     String src = PyRepr.str(source);
     String dst = PyRepr.str(destination);
     if (!cwd().has(source)) {
-      return dictOf("error", "cp: cannot copy '" + src + "': No such file or directory");
+      return dict("error", "cp: cannot copy '" + src + "': No such file or directory");
     }
     PyObject item = cwd().getItem(source);
     if (!(item instanceof File) && !(item instanceof Directory)) {
-      return dictOf("error", "cp: cannot copy '" + src + "': Not a file or directory");
+      return dict("error", "cp: cannot copy '" + src + "': Not a file or directory");
     }
-    if (pyIn("/", destination)) {
-      return dictOf("error", "cp: path not allowed in destination. Provide only a file or directory name.");
+    if (PyContainers.contains(destination, "/")) {
+      return dict("error", "cp: path not allowed in destination. Provide only a file or directory name.");
     }
     if (cwd().has(destination)) {
       PyObject destItem = cwd().getItem(destination);
@@ -512,7 +508,7 @@ public final class GorillaFileSystem extends Backend {
         // BFCL looks for "destination/source" inside the destination, which never holds a name with a slash: a
         // name clash there surfaces as _add_file/_add_directory's ValueError instead.
         if (dest.has(dst + "/" + src)) {
-          return dictOf("error", "cp: cannot copy '" + src + "' to '" + dst + "/" + src + "': File exists");
+          return dict("error", "cp: cannot copy '" + src + "' to '" + dst + "/" + src + "': File exists");
         }
         if (item instanceof File file) {
           dest.addFile(source, file.content, now());
@@ -520,9 +516,9 @@ public final class GorillaFileSystem extends Backend {
           dest.addDirectory(source);
           ((Directory) dest.contents.get(source)).contents = new LinkedHashMap<>(((Directory) item).contents);
         }
-        return dictOf("result", "'" + src + "' copied to '" + dst + "/" + src + "'");
+        return dict("result", "'" + src + "' copied to '" + dst + "/" + src + "'");
       }
-      return dictOf("error", "cp: cannot copy '" + src + "' to '" + dst + "': Not a directory");
+      return dict("error", "cp: cannot copy '" + src + "' to '" + dst + "': Not a directory");
     }
     if (item instanceof File file) {
       cwd().addFile(destination, file.content, now());
@@ -532,7 +528,7 @@ public final class GorillaFileSystem extends Backend {
       ((Directory) cwd().contents.get(destination)).contents =
           new LinkedHashMap<>(((Directory) item).contents);
     }
-    return dictOf("result", "'" + src + "' copied to '" + dst + "'");
+    return dict("result", "'" + src + "' copied to '" + dst + "'");
   }
 
   // ----------------------------------------------------------------------------------------------- private helpers
@@ -544,14 +540,14 @@ public final class GorillaFileSystem extends Backend {
     } else if (PyEquals.equal(path, "/")) {
       return rootDir();
     }
-    String p = str(path, "strip");
-    String stripped = rstrip(lstrip(p, '/'), '/');
+    String p = PyStr.receiver(path, "strip");
+    String stripped = PyStr.rstrip(PyStr.lstrip(p, '/'), '/');
     Directory temp = p.startsWith("/") ? rootDir() : cwd();
-    for (String dirName : splitOn(stripped, '/')) {
+    for (String dirName : PyStr.split(stripped, '/')) {
       if (temp.getItem(dirName) instanceof Directory next) {
         temp = next;
       } else {
-        return dictOf("error", "cd: '" + p + "': No such file or directory");
+        return dict("error", "cd: '" + p + "': No such file or directory");
       }
     }
     return temp;
@@ -564,11 +560,11 @@ public final class GorillaFileSystem extends Backend {
   static List<Long> parsePositions(String positions) {
     List<Long> result = new ArrayList<>();
     if (positions.contains(",")) {
-      for (String part : splitOn(positions, ',')) {
+      for (String part : PyStr.split(positions, ',')) {
         result.addAll(parsePositions(part));
       }
     } else if (positions.contains("-")) {
-      List<String> parts = splitOn(positions, '-');
+      List<String> parts = PyStr.split(positions, '-');
       if (parts.size() != 2) {
         throw PyException.valueError(parts.size() < 2 ? "not enough values to unpack (expected 2, got "
             + parts.size() + ")" : "too many values to unpack (expected 2)");
@@ -587,13 +583,9 @@ public final class GorillaFileSystem extends Backend {
     return result;
   }
 
-  /** {@code int(s)} for a decimal literal (surrounding whitespace and underscores between digits allowed). */
+  /** {@code int(s)}, as a long (the positions of a text file). */
   private static long pyInt(String s) {
-    String t = s.strip();
-    if (t.matches("[+-]?[0-9]+(_[0-9]+)*")) {
-      return new BigInteger(t.replace("_", "")).longValueExact();
-    }
-    throw PyException.valueError("invalid literal for int() with base 10: " + PyRepr.repr(s));
+    return PyNumbers.parseInt(s).longValueExact();
   }
 
   private LocalDateTime now() {
@@ -603,271 +595,11 @@ public final class GorillaFileSystem extends Backend {
   /** {@code _validate_file_or_directory_name}: {@code any(c in name for c in '|/\\?%*:"><')}. */
   private static boolean validName(Object name) {
     for (int i = 0; i < INVALID_NAME_CHARS.length(); i++) {
-      if (pyIn(String.valueOf(INVALID_NAME_CHARS.charAt(i)), name)) {
+      if (PyContainers.contains(name, String.valueOf(INVALID_NAME_CHARS.charAt(i)))) {
         return false;
       }
     }
     return true;
-  }
-
-  /** Python's {@code needle in container} for the containers these methods meet. */
-  private static boolean pyIn(Object needle, Object container) {
-    if (container instanceof String s) {
-      if (!(needle instanceof String n)) {
-        throw PyException.typeError("'in <string>' requires string as left operand, not " + PyTypes.name(needle));
-      }
-      return s.contains(n);
-    }
-    if (container instanceof List<?> l) {
-      return l.stream().anyMatch(x -> PyEquals.equal(x, needle));
-    }
-    if (container instanceof PyTuple t) {
-      return t.items().stream().anyMatch(x -> PyEquals.equal(x, needle));
-    }
-    if (container instanceof Map<?, ?> m) {
-      checkHashable(needle);
-      return m.keySet().stream().anyMatch(x -> PyEquals.equal(x, needle));
-    }
-    if (container instanceof Set<?> s) {
-      checkHashable(needle);
-      return s.stream().anyMatch(x -> PyEquals.equal(x, needle));
-    }
-    throw PyException.typeError("argument of type '" + PyTypes.name(container) + "' is not iterable");
-  }
-
-  /** A dict key or set member must hash: lists, dicts and sets (also inside a tuple) do not. */
-  private static void checkHashable(Object key) {
-    if (key instanceof List || key instanceof Map || key instanceof Set) {
-      throw PyException.typeError("unhashable type: '" + PyTypes.name(key) + "'");
-    }
-    if (key instanceof PyTuple t) {
-      t.items().forEach(GorillaFileSystem::checkHashable);
-    }
-  }
-
-  /** The value as a str where the Python code calls a str method on it ({@code AttributeError} otherwise). */
-  private static String str(Object v, String method) {
-    if (v instanceof String s) {
-      return s;
-    }
-    throw PyException.attributeError("'" + PyTypes.name(v) + "' object has no attribute '" + method + "'");
-  }
-
-  /** {@code content += FILE_CONTENT_EXTENSION} on a scenario file's content. */
-  @SuppressWarnings("unchecked")
-  private static Object plusEquals(Object content, String extension) {
-    if (content instanceof String s) {
-      return s + extension;
-    }
-    if (content instanceof List<?> l) {
-      // list += str extends the list in place with the characters.
-      extension.codePoints().forEach(c -> ((List<Object>) l).add(new String(Character.toChars(c))));
-      return l;
-    }
-    throw PyException.typeError("unsupported operand type(s) for +=: '" + PyTypes.name(content) + "' and 'str'");
-  }
-
-  /** {@code len(x)}: code points for a str. */
-  private static long len(Object v) {
-    if (v instanceof String s) {
-      return s.codePointCount(0, s.length());
-    }
-    if (v instanceof List<?> l) {
-      return l.size();
-    }
-    if (v instanceof PyTuple t) {
-      return t.items().size();
-    }
-    if (v instanceof Map<?, ?> m) {
-      return m.size();
-    }
-    if (v instanceof Set<?> s) {
-      return s.size();
-    }
-    throw PyException.typeError("object of type '" + PyTypes.name(v) + "' has no len()");
-  }
-
-  /** {@code lines > n} as Python compares a value with an int. */
-  private static boolean greaterThan(Object v, long n) {
-    if (PyTypes.isInt(v)) {
-      return new BigDecimal(toBigInteger(v)).compareTo(BigDecimal.valueOf(n)) > 0;
-    }
-    if (v instanceof PyDecimal d) {
-      return d.value().compareTo(BigDecimal.valueOf(n)) > 0;
-    }
-    if (v instanceof Double || v instanceof Float) {
-      double d = ((Number) v).doubleValue();
-      if (Double.isNaN(d)) {
-        return false;
-      }
-      return Double.isInfinite(d) ? d > 0 : new BigDecimal(d).compareTo(BigDecimal.valueOf(n)) > 0;
-    }
-    throw PyException.typeError("'>' not supported between instances of '" + PyTypes.name(v) + "' and 'int'");
-  }
-
-  private static BigInteger toBigInteger(Object v) {
-    if (v instanceof Boolean b) {
-      return b ? BigInteger.ONE : BigInteger.ZERO;
-    }
-    if (v instanceof BigInteger i) {
-      return i;
-    }
-    return BigInteger.valueOf(((Number) v).longValue());
-  }
-
-  /** {@code f"{x:.2f}"}: the exact binary value rounded half-even, as Python's float formatting does. */
-  private static String fixed2(double x) {
-    return new BigDecimal(x).setScale(2, RoundingMode.HALF_EVEN).toPlainString();
-  }
-
-  /** {@code len(s.encode("utf-8"))}, failing on a lone surrogate as Python's strict encoder does. */
-  private static long utf8Length(String s) {
-    long n = 0;
-    int position = 0;
-    for (int i = 0; i < s.length(); position++) {
-      int c = s.codePointAt(i);
-      if (c >= 0xd800 && c <= 0xdfff) {
-        throw new PyException("UnicodeEncodeError", "'utf-8' codec can't encode character '\\u"
-            + Integer.toHexString(c) + "' in position " + position + ": surrogates not allowed");
-      }
-      n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
-      i += Character.charCount(c);
-    }
-    return n;
-  }
-
-  /** {@code str.splitlines()}: Python's line boundaries, "\r\n" as one, no empty last line. */
-  static List<String> splitlines(String s) {
-    List<String> lines = new ArrayList<>();
-    int start = 0;
-    int i = 0;
-    while (i < s.length()) {
-      char c = s.charAt(i);
-      if (isLineBoundary(c)) {
-        lines.add(s.substring(start, i));
-        i += c == '\r' && i + 1 < s.length() && s.charAt(i + 1) == '\n' ? 2 : 1;
-        start = i;
-      } else {
-        i++;
-      }
-    }
-    if (start < s.length()) {
-      lines.add(s.substring(start));
-    }
-    return lines;
-  }
-
-  private static boolean isLineBoundary(char c) {
-    return c == '\n' || c == '\r' || c == 0x0b || c == 0x0c || c == 0x1c || c == 0x1d || c == 0x1e || c == 0x85
-        || c == 0x2028 || c == 0x2029;
-  }
-
-  /** {@code str.split()} without arguments: runs of Python whitespace separate, none at the ends. */
-  static List<String> splitWhitespace(String s) {
-    List<String> words = new ArrayList<>();
-    int i = 0;
-    while (i < s.length()) {
-      while (i < s.length() && isPySpace(s.charAt(i))) {
-        i++;
-      }
-      int start = i;
-      while (i < s.length() && !isPySpace(s.charAt(i))) {
-        i++;
-      }
-      if (i > start) {
-        words.add(s.substring(start, i));
-      }
-    }
-    return words;
-  }
-
-  /** {@code str.isspace()} for one character (all Python whitespace lies in the BMP). */
-  private static boolean isPySpace(char c) {
-    return (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x20) || c == 0x85 || c == 0xa0 || c == 0x1680
-        || (c >= 0x2000 && c <= 0x200a) || c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f || c == 0x3000;
-  }
-
-  /** {@code str.split(sep)} with a one-character separator: every piece, empty ones included. */
-  private static List<String> splitOn(String s, char sep) {
-    List<String> parts = new ArrayList<>();
-    int start = 0;
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) == sep) {
-        parts.add(s.substring(start, i));
-        start = i + 1;
-      }
-    }
-    parts.add(s.substring(start));
-    return parts;
-  }
-
-  private static String rstrip(String s, char c) {
-    int end = s.length();
-    while (end > 0 && s.charAt(end - 1) == c) {
-      end--;
-    }
-    return s.substring(0, end);
-  }
-
-  private static String lstrip(String s, char c) {
-    int start = 0;
-    while (start < s.length() && s.charAt(start) == c) {
-      start++;
-    }
-    return s.substring(start);
-  }
-
-  /** {@code sep.join(items)}: every item must be a str. */
-  private static String join(String sep, List<Object> items) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < items.size(); i++) {
-      if (!(items.get(i) instanceof String s)) {
-        throw PyException.typeError("sequence item " + i + ": expected str instance, "
-            + PyTypes.name(items.get(i)) + " found");
-      }
-      if (i > 0) {
-        out.append(sep);
-      }
-      out.append(s);
-    }
-    return out.toString();
-  }
-
-  /** Python's str ordering: by code point (UTF-16 order differs above the BMP). */
-  private static int compareCodePoints(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int ca = a.codePointAt(i);
-      int cb = b.codePointAt(j);
-      if (ca != cb) {
-        return Integer.compare(ca, cb);
-      }
-      i += Character.charCount(ca);
-      j += Character.charCount(cb);
-    }
-    return Integer.compare(a.length() - i, b.length() - j);
-  }
-
-  /** {@code d[key]} on a scenario value. */
-  private static Object item(Object d, Object key) {
-    Map<Object, Object> m = dict(d);
-    if (!m.containsKey(key)) {
-      throw PyException.keyError(key);
-    }
-    return m.get(key);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<Object, Object> dict(Object v) {
-    if (v instanceof Map<?, ?> m) {
-      return (Map<Object, Object>) m;
-    }
-    throw PyException.typeError("'" + PyTypes.name(v) + "' object is not subscriptable");
-  }
-
-  private static Map<String, Object> dictOf(Object... namesAndValues) {
-    return attributes(namesAndValues);
   }
 
   // ------------------------------------------------------------------------------------------ File and Directory
@@ -955,12 +687,12 @@ public final class GorillaFileSystem extends Backend {
 
     /** {@code name in self.contents}. */
     boolean has(Object name) {
-      checkHashable(name);
+      PyContainers.requireHashable(name);
       return contents.containsKey(name);
     }
 
     void pop(Object name) {
-      checkHashable(name);
+      PyContainers.requireHashable(name);
       if (!contents.containsKey(name)) {
         throw PyException.keyError(name);
       }
@@ -990,7 +722,7 @@ public final class GorillaFileSystem extends Backend {
       if (PyEquals.equal(itemName, ".")) {
         return this;
       }
-      checkHashable(itemName);
+      PyContainers.requireHashable(itemName);
       return contents.get(itemName);
     }
 

@@ -1,16 +1,17 @@
 package io.shiq.bfcl.backend;
 
+import io.shiq.bfcl.py.PyContainers;
 import io.shiq.bfcl.py.PyEquals;
 import io.shiq.bfcl.py.PyException;
+import io.shiq.bfcl.py.PyOperators;
 import io.shiq.bfcl.py.PyRandom;
 import io.shiq.bfcl.py.PyRepr;
+import io.shiq.bfcl.py.PyStr;
 import io.shiq.bfcl.py.PyTypes;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,7 +24,6 @@ import java.util.Set;
  */
 public class MessageAPI extends Backend {
   private static final long DEFAULT_SEED = 200191;
-  private static final Object MISSING = new Object();
 
   private boolean loaded;
   private PyRandom random;
@@ -80,12 +80,7 @@ public class MessageAPI extends Backend {
   public void loadScenario(Map<String, Object> scenario, boolean longContext) {
     Map<String, Object> defaults = defaultState();
     Object seed = get(scenario, "random_seed", DEFAULT_SEED);
-    if (!PyTypes.isInt(seed)) {
-      // random.Random(x) seeds a str or float through hashing, which is not ported.
-      throw new IllegalArgumentException("MessageAPI random_seed must be an int, not " + PyTypes.name(seed));
-    }
-    random = new PyRandom(seed instanceof Boolean b ? BigInteger.valueOf(b ? 1 : 0)
-        : seed instanceof BigInteger i ? i : BigInteger.valueOf(((Number) seed).longValue()));
+    random = PyRandom.seeded(seed);
     generatedIds = get(scenario, "generated_ids", defaults.get("generated_ids"));
     userCount = get(scenario, "user_count", defaults.get("user_count"));
     userMap = (Map<Object, Object>) get(scenario, "user_map", defaults.get("user_map"));
@@ -104,10 +99,6 @@ public class MessageAPI extends Backend {
         "message_count", messageCount, "current_user", currentUser);
   }
 
-  private static Map<String, Object> dict(Object... namesAndValues) {
-    return attributes(namesAndValues);
-  }
-
   private static Map<String, Object> error(String message) {
     return dict("error", message);
   }
@@ -116,42 +107,14 @@ public class MessageAPI extends Backend {
     return PyRepr.str(v);
   }
 
-  /** Python refuses a list, dict or set as a dict key or set member. */
-  private static void requireHashable(Object key) {
-    if (key instanceof List || key instanceof Map || key instanceof Set) {
-      throw PyException.typeError("unhashable type: '" + PyTypes.name(key) + "'");
-    }
-  }
-
-  /** The key of {@code m} that Python's dict lookup finds for {@code key} (1, 1.0 and True are one key). */
-  private static Object findKey(Map<?, ?> m, Object key) {
-    requireHashable(key);
-    if (m.containsKey(key)) {
-      return key;
-    }
-    for (Object k : m.keySet()) {
-      if (PyEquals.equal(k, key)) {
-        return k;
-      }
-    }
-    return MISSING;
-  }
-
-  /** {@code x in values} for a list or a dict's values (identity or ==). */
-  private static boolean containsEqual(Iterable<?> values, Object x) {
-    for (Object v : values) {
-      if (v == x || PyEquals.equal(v, x)) {
-        return true;
-      }
-    }
-    return false;
+  /** {@code x in d.values()}. */
+  private static boolean inValues(Map<?, ?> d, Object x) {
+    return PyContainers.contains(new ArrayList<>(d.values()), x);
   }
 
   /** {@code list(message.items())[0]} of an inbox entry. */
   private static Map.Entry<?, ?> firstItem(Object message) {
-    if (!(message instanceof Map<?, ?> m)) {
-      throw PyException.attributeError("'" + PyTypes.name(message) + "' object has no attribute 'items'");
-    }
+    Map<Object, Object> m = PyContainers.asDict(message, "items");
     if (m.isEmpty()) {
       throw PyException.indexError("list index out of range");
     }
@@ -163,40 +126,18 @@ public class MessageAPI extends Backend {
     return !Args.truthy(currentUser);
   }
 
-  /** {@code x += 1} on an int attribute (a float stays a float). */
-  private static Object plusOne(Object v) {
-    return MathAPI.Num.add(v, 1L);
-  }
-
   /** _generate_id: randint(10000, 99999) until the id is not in generated_ids, which then gets it. */
   @SuppressWarnings("unchecked")
   private Map<String, Object> generateId() {
     long newId = random.randint(10000, 99999);
-    while (contains(generatedIds, newId)) {
+    while (PyContainers.contains(generatedIds, newId)) {
       newId = random.randint(10000, 99999);
     }
     if (!(generatedIds instanceof Set<?>)) {
-      throw PyException.attributeError("'" + PyTypes.name(generatedIds) + "' object has no attribute 'add'");
+      throw PyException.noAttribute(generatedIds, "add");
     }
     ((Set<Object>) generatedIds).add(newId);
     return dict("new_id", newId);
-  }
-
-  /** {@code x in container} for what generated_ids may hold. */
-  private static boolean contains(Object container, Object x) {
-    if (container instanceof Set<?> s) {
-      return s.contains(x) || containsEqual(s, x);
-    }
-    if (container instanceof List<?> l) {
-      return containsEqual(l, x);
-    }
-    if (container instanceof Map<?, ?> m) {
-      return findKey(m, x) != MISSING;
-    }
-    if (container instanceof String) {
-      throw PyException.typeError("'in <string>' requires string as left operand, not " + PyTypes.name(x));
-    }
-    throw PyException.typeError("argument of type '" + PyTypes.name(container) + "' is not iterable");
   }
 
   private Object listUsers() {
@@ -204,15 +145,14 @@ public class MessageAPI extends Backend {
   }
 
   private Object getUserId(Object user) {
-    Object key = findKey(userMap, user);
-    if (key == MISSING) {
+    if (!PyContainers.contains(userMap, user)) {
       return error("User '" + str(user) + "' not found in the workspace.");
     }
-    return dict("user_id", userMap.get(key));
+    return dict("user_id", PyContainers.getItem(userMap, user));
   }
 
   private Object messageLogin(Object userId) {
-    if (!containsEqual(new ArrayList<>(userMap.values()), userId)) {
+    if (!inValues(userMap, userId)) {
       return dict("login_status", false, "message", "User ID '" + str(userId) + "' not found.");
     }
     currentUser = userId;
@@ -227,13 +167,13 @@ public class MessageAPI extends Backend {
     if (loggedOut()) {
       return error("No user is currently logged in.");
     }
-    if (!containsEqual(userMap.values(), receiverId)) {
+    if (!inValues(userMap, receiverId)) {
       return error("Receiver ID '" + str(receiverId) + "' not found.");
     }
     Map<String, Object> messageId = generateId();
-    requireHashable(receiverId);
+    PyContainers.requireHashable(receiverId);
     inbox.add(entry(receiverId, message));
-    messageCount = plusOne(messageCount);
+    messageCount = PyOperators.iadd(messageCount, 1L);
     return dict("sent_status", true, "message_id", messageId, "message",
         "Message sent to '" + str(receiverId) + "' successfully.");
   }
@@ -265,7 +205,6 @@ public class MessageAPI extends Backend {
     return r;
   }
 
-  @SuppressWarnings("unchecked")
   private Object viewMessagesSent() {
     if (loggedOut()) {
       return error("No user is currently logged in.");
@@ -273,25 +212,24 @@ public class MessageAPI extends Backend {
     Map<Object, Object> sent = new LinkedHashMap<>();
     for (Object message : inbox) {
       Map.Entry<?, ?> item = firstItem(message);
-      Object key = findKey(sent, item.getKey());
-      if (key == MISSING) {
+      if (!PyContainers.contains(sent, item.getKey())) {
         List<Object> contents = new ArrayList<>();
         contents.add(item.getValue());
         sent.put(item.getKey(), contents);
       } else {
-        ((List<Object>) sent.get(key)).add(item.getValue());
+        PyContainers.append(PyContainers.getItem(sent, item.getKey()), item.getValue());
       }
     }
     return dict("messages", sent);
   }
 
   private Object addContact(Object userName) {
-    if (findKey(userMap, userName) != MISSING) {
+    if (PyContainers.contains(userMap, userName)) {
       return error("User name '" + str(userName) + "' already exists.");
     }
-    userCount = plusOne(userCount);
-    String userId = "USR" + zfill(str(userCount), 3);
-    if (containsEqual(userMap.values(), userId)) {
+    userCount = PyOperators.iadd(userCount, 1L);
+    String userId = "USR" + PyStr.zfill(str(userCount), 3);
+    if (inValues(userMap, userId)) {
       return error("User ID '" + userId + "' already exists.");
     }
     userMap.put(userName, userId);
@@ -299,34 +237,15 @@ public class MessageAPI extends Backend {
         "Contact '" + str(userName) + "' added successfully.");
   }
 
-  /** str.zfill: zeros after a leading sign, up to the width. */
-  private static String zfill(String s, int width) {
-    if (s.length() >= width) {
-      return s;
-    }
-    String zeros = "0".repeat(width - s.length());
-    if (!s.isEmpty() && (s.charAt(0) == '-' || s.charAt(0) == '+')) {
-      return s.charAt(0) + zeros + s.substring(1);
-    }
-    return zeros + s;
-  }
-
-  private static String lower(Object v) {
-    if (!(v instanceof String s)) {
-      throw PyException.attributeError("'" + PyTypes.name(v) + "' object has no attribute 'lower'");
-    }
-    return s.toLowerCase(Locale.ROOT);
-  }
-
   private Object searchMessages(Object keyword) {
     if (loggedOut()) {
       return error("No user is currently logged in.");
     }
-    String keywordLower = lower(keyword);
+    String keywordLower = PyStr.lower(keyword);
     List<Object> results = new ArrayList<>();
     for (Object message : inbox) {
       Map.Entry<?, ?> item = firstItem(message);
-      if (lower(item.getValue()).contains(keywordLower)) {
+      if (PyStr.lower(item.getValue()).contains(keywordLower)) {
         results.add(dict("receiver_id", item.getKey(), "message", item.getValue()));
       }
     }
@@ -342,7 +261,7 @@ public class MessageAPI extends Backend {
     for (Object message : inbox) {
       Object receiver = firstItem(message).getKey();
       receivedCount += 1;
-      if (!containsEqual(contacts, receiver)) {
+      if (!PyContainers.contains(contacts, receiver)) {
         contacts.add(receiver);
       }
     }

@@ -1,26 +1,16 @@
 package io.shiq.bfcl.backend;
 
 import io.shiq.bfcl.py.PyCompare;
+import io.shiq.bfcl.py.PyContainers;
 import io.shiq.bfcl.py.PyEquals;
-import io.shiq.bfcl.py.PyException;
+import io.shiq.bfcl.py.PyNumbers;
+import io.shiq.bfcl.py.PyOperators;
 import io.shiq.bfcl.py.PyRandom;
-import io.shiq.bfcl.py.PyRepr;
-import io.shiq.bfcl.py.PyTuple;
-import io.shiq.bfcl.py.PyTypes;
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.math.MathContext;
-import java.math.RoundingMode;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
+import io.shiq.bfcl.py.PyStr;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * BFCL's {@code VehicleControlAPI} (func_source_code/vehicle_control.py): engine, doors, climate, brakes, cruise
@@ -120,19 +110,14 @@ public class VehicleControlAPI extends Backend {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public void loadScenario(Map<String, Object> scenario, boolean longContext) {
     Map<String, Object> d = defaultState();
-    random = newRandom(get(scenario, "random_seed", d.get("random_seed")));
+    random = PyRandom.seeded(get(scenario, "random_seed", d.get("random_seed")));
     fuelLevel = get(scenario, "fuelLevel", d.get("fuelLevel"));
     batteryVoltage = get(scenario, "batteryVoltage", d.get("batteryVoltage"));
     engineState = get(scenario, "engineState", d.get("engine_state"));
-    Object doors = get(scenario, "doorStatus", d.get("doorStatus"));
     // The scenario's remainingUnlockedDoors is read and then overwritten by the count below.
-    if (!(doors instanceof Map)) {
-      throw PyException.attributeError("'" + PyTypes.name(doors) + "' object has no attribute 'keys'");
-    }
-    doorStatus = (Map<Object, Object>) doors;
+    doorStatus = PyContainers.asDict(get(scenario, "doorStatus", d.get("doorStatus")), "keys");
     long locked = doorStatus.values().stream().filter(s -> "locked".equals(s)).count();
     remainingUnlockedDoors = 4 - locked;
     acTemperature = get(scenario, "acTemperature", d.get("acTemperature"));
@@ -179,14 +164,14 @@ public class VehicleControlAPI extends Backend {
       engineState = "stopped";
     }
     if (remainingUnlockedDoors > 0) {
-      List<String> unlocked = new ArrayList<>();
+      List<Object> unlocked = new ArrayList<>();
       for (Map.Entry<Object, Object> e : doorStatus.entrySet()) {
         if ("unlocked".equals(e.getValue())) {
-          unlocked.add(joinItem(unlocked.size(), e.getKey()));
+          unlocked.add(e.getKey());
         }
       }
       return dict("error", "All doors must be locked before starting the engine. Here are the unlocked doors: "
-          + String.join(", ", unlocked));
+          + PyStr.join(", ", unlocked));
     }
     if (!"pressed".equals(brakePedalStatus)) {
       return dict("error", "Brake pedal needs to be pressed when starting the engine.");
@@ -194,7 +179,7 @@ public class VehicleControlAPI extends Backend {
     if (!PyEquals.equal(brakePedalForce, 1000.0)) {
       return dict("error", "Must press the brake fully before starting the engine.");
     }
-    if (compare(fuelLevel, "<", MIN_FUEL_LEVEL)) {
+    if (PyCompare.lessThan(fuelLevel, MIN_FUEL_LEVEL)) {
       return dict("error", "Fuel tank is empty.");
     }
     if ("START".equals(ignitionMode)) {
@@ -206,40 +191,39 @@ public class VehicleControlAPI extends Backend {
   }
 
   public Map<String, Object> fillFuelTank(Object fuelAmount) {
-    if (compare(fuelAmount, "<", 0L)) {
+    if (PyCompare.lessThan(fuelAmount, 0L)) {
       return dict("error", "Fuel amount cannot be negative.");
     }
-    if (compare(add(fuelLevel, fuelAmount), ">", MAX_FUEL_LEVEL)) {
+    if (PyCompare.greaterThan(PyOperators.add(fuelLevel, fuelAmount), MAX_FUEL_LEVEL)) {
       return dict("error", "Cannot fill gas above the tank capacity.");
     }
-    if (compare(add(fuelLevel, fuelAmount), "<", MIN_FUEL_LEVEL)) {
+    if (PyCompare.lessThan(PyOperators.add(fuelLevel, fuelAmount), MIN_FUEL_LEVEL)) {
       return dict("error", "Fuel tank is empty. Min fuel level is 0 gallons.");
     }
-    fuelLevel = add(fuelLevel, fuelAmount);
+    fuelLevel = PyOperators.add(fuelLevel, fuelAmount);
     return dict("fuelLevel", fuelLevel);
   }
 
   public Map<String, Object> lockDoors(Object unlock, Object door) {
     // Doors are changed one by one: a KeyError on a later name leaves the earlier ones changed, as in Python.
     String target = Args.truthy(unlock) ? "unlocked" : "locked";
-    for (Object d : iterate(door)) {
-      Object key = lookupKey(doorStatus, d);
-      if (target.equals(doorStatus.get(key))) {
+    for (Object d : PyContainers.iterate(door)) {
+      if (target.equals(PyContainers.getItem(doorStatus, d))) {
         continue;
       }
-      doorStatus.put(key, target);
+      PyContainers.setItem(doorStatus, d, target);
       remainingUnlockedDoors += Args.truthy(unlock) ? 1 : -1;
     }
     return dict("lockStatus", target, "remainingUnlockedDoors", remainingUnlockedDoors);
   }
 
   public Map<String, Object> adjustClimateControl(Object temperature, Object unit, Object fanSpeed, Object mode) {
-    if (!(compare(0L, "<=", fanSpeed) && compare(fanSpeed, "<=", 100L))) {
+    if (!(PyCompare.lessEqual(0L, fanSpeed) && PyCompare.lessEqual(fanSpeed, 100L))) {
       return dict("error", "Fan speed must be between 0 and 100.");
     }
     acTemperature = temperature; // set before the conversion below may raise, as in the Python
     if ("fahrenheit".equals(unit)) {
-      acTemperature = trueDiv(mul(sub(temperature, 32L), 5L), 9L);
+      acTemperature = PyOperators.trueDiv(PyOperators.mul(PyOperators.sub(temperature, 32L), 5L), 9L);
     }
     this.fanSpeed = fanSpeed;
     acMode = mode;
@@ -324,7 +308,7 @@ public class VehicleControlAPI extends Backend {
   }
 
   public Map<String, Object> pressBrakePedal(Object pedalPosition) {
-    if (!(compare(0L, "<=", pedalPosition) && compare(pedalPosition, "<=", 1L))) {
+    if (!(PyCompare.lessEqual(0L, pedalPosition) && PyCompare.lessEqual(pedalPosition, 1L))) {
       return dict("error", "Pedal position must be between 0 and 1.");
     }
     if (PyEquals.equal(pedalPosition, 0L)) {
@@ -332,10 +316,10 @@ public class VehicleControlAPI extends Backend {
       brakePedalForce = 0.0;
       return dict("brakePedalStatus", "released", "brakePedalForce", 0.0);
     }
-    Object force = mul(pedalPosition, 1000L); // an int for an int (or bool) position, as in Python
+    Object force = PyOperators.mul(pedalPosition, 1000L); // an int for an int (or bool) position, as in Python
     brakePedalStatus = "pressed";
     brakePedalForce = force;
-    return dict("brakePedalStatus", "pressed", "brakePedalForce", toFloat(force));
+    return dict("brakePedalStatus", "pressed", "brakePedalForce", PyNumbers.toFloat(force));
   }
 
   public Map<String, Object> releaseBrakePedal() {
@@ -345,8 +329,8 @@ public class VehicleControlAPI extends Backend {
   }
 
   public Map<String, Object> setCruiseControl(Object speed, Object activate, Object distanceToNextVehicle) {
-    double distance = toFloat(distanceToNextVehicle); // converted before speed, as in the Python
-    double s = toFloat(speed);
+    double distance = PyNumbers.toFloat(distanceToNextVehicle); // converted before speed, as in the Python
+    double s = PyNumbers.toFloat(speed);
     if ("stopped".equals(engineState)) {
       return dict("error", "Start the engine before activating the cruise control.");
     }
@@ -373,15 +357,15 @@ public class VehicleControlAPI extends Backend {
   }
 
   public Map<String, Object> estimateDriveFeasibilityByMileage(Object distance) {
-    return dict("canDrive", !compare(mul(fuelLevel, MILE_PER_GALLON), "<", distance));
+    return dict("canDrive", !PyCompare.lessThan(PyOperators.mul(fuelLevel, MILE_PER_GALLON), distance));
   }
 
   public Map<String, Object> literToGallon(Object liter) {
-    return dict("gallon", mul(liter, 0.264172));
+    return dict("gallon", PyOperators.mul(liter, 0.264172));
   }
 
   public Map<String, Object> gallonToLiter(Object gallon) {
-    return dict("liter", mul(gallon, 3.78541));
+    return dict("liter", PyOperators.mul(gallon, 3.78541));
   }
 
   private static final String[][] DISTANCES = {
@@ -429,14 +413,14 @@ public class VehicleControlAPI extends Backend {
 
   public Map<String, Object> setNavigation(Object destination) {
     this.destination = destination; // stored before the concatenation below may raise
-    return dict("status", add("Navigating to ", destination));
+    return dict("status", PyOperators.add("Navigating to ", destination));
   }
 
   public Map<String, Object> checkTirePressure() {
-    Object sum = add(add(add(frontLeftTirePressure, frontRightTirePressure), rearLeftTirePressure),
-        rearRightTirePressure);
-    Object mean = trueDiv(sum, 4L);
-    boolean healthy = compare(30L, "<=", mean) && compare(mean, "<=", 35L);
+    Object sum = PyOperators.add(PyOperators.add(PyOperators.add(frontLeftTirePressure, frontRightTirePressure),
+        rearLeftTirePressure), rearRightTirePressure);
+    Object mean = PyOperators.trueDiv(sum, 4L);
+    boolean healthy = PyCompare.lessEqual(30L, mean) && PyCompare.lessEqual(mean, 35L);
     return dict("frontLeftTirePressure", frontLeftTirePressure, "frontRightTirePressure", frontRightTirePressure,
         "rearLeftTirePressure", rearLeftTirePressure, "rearRightTirePressure", rearRightTirePressure,
         "healthy_tire_pressure", healthy, "car_info", longContext ? CAR_STATUS_METADATA_EXTENSION
@@ -447,390 +431,4 @@ public class VehicleControlAPI extends Backend {
     return dict("shopLocation", "456 Oakwood Avenue, Rivermist, 83214");
   }
 
-  // ---- Python semantics helpers ---------------------------------------------------------------------------------
-
-  private static Map<String, Object> dict(Object... namesAndValues) {
-    return attributes(namesAndValues);
-  }
-
-  /** {@code ", ".join(...)} takes only str items. */
-  private static String joinItem(int index, Object item) {
-    if (item instanceof String s) {
-      return s;
-    }
-    throw PyException.typeError("sequence item " + index + ": expected str instance, " + PyTypes.name(item)
-        + " found");
-  }
-
-  /**
-   * {@code random.Random(seed)} (Lib/random.py, Python 3.11): an int seeds with its absolute value; a str with the
-   * int of its UTF-8 bytes followed by their SHA-512; a float with its hash as an unsigned 64-bit number
-   * (Modules/_randommodule.c random_seed); None from the OS (not reproducible).
-   */
-  static PyRandom newRandom(Object seed) {
-    if (seed instanceof Boolean b) {
-      return new PyRandom(b ? 1 : 0);
-    }
-    if (seed instanceof Long || seed instanceof Integer) {
-      return new PyRandom(((Number) seed).longValue());
-    }
-    if (seed instanceof BigInteger i) {
-      return new PyRandom(i);
-    }
-    if (seed instanceof String s) {
-      byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-      byte[] digest;
-      try {
-        digest = MessageDigest.getInstance("SHA-512").digest(bytes);
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
-      byte[] all = new byte[bytes.length + digest.length];
-      System.arraycopy(bytes, 0, all, 0, bytes.length);
-      System.arraycopy(digest, 0, all, bytes.length, digest.length);
-      return new PyRandom(new BigInteger(1, all));
-    }
-    if (seed instanceof Double d) {
-      long hash = floatHash(d);
-      return new PyRandom(new BigInteger(Long.toUnsignedString(hash)));
-    }
-    if (seed == null) {
-      return new PyRandom(new BigInteger(128, new SecureRandom()));
-    }
-    throw PyException.typeError("The only supported seed types are: None,\nint, float, str, bytes, and bytearray.");
-  }
-
-  private static final BigInteger HASH_MODULUS = BigInteger.ONE.shiftLeft(61).subtract(BigInteger.ONE);
-
-  /** CPython's {@code hash(float)} (Python/pyhash.c _Py_HashDouble): |x| as a fraction modulo 2**61 - 1. */
-  static long floatHash(double x) {
-    if (Double.isInfinite(x)) {
-      return x > 0 ? 314159 : -314159;
-    }
-    if (Double.isNaN(x)) {
-      return 0; // CPython hashes NaN by object identity: not reproducible anyway
-    }
-    BigDecimal exact = new BigDecimal(Math.abs(x));
-    BigInteger num = exact.unscaledValue();
-    int scale = exact.scale();
-    BigInteger h;
-    if (scale <= 0) {
-      h = num.multiply(BigInteger.TEN.pow(-scale)).mod(HASH_MODULUS);
-    } else {
-      // num / 10**scale == num * 5**-scale * 2**-scale; both inverses exist modulo the prime.
-      h = num.multiply(BigInteger.TEN.pow(scale).modInverse(HASH_MODULUS)).mod(HASH_MODULUS);
-    }
-    long r = h.longValue() * (x < 0 ? -1 : 1);
-    return r == -1 ? -2 : r;
-  }
-
-  /** Python's iteration ({@code for d in door}): a str yields its characters, a dict its keys. */
-  private static List<Object> iterate(Object v) {
-    if (v instanceof List<?> l) {
-      return new ArrayList<>(l);
-    }
-    if (v instanceof PyTuple t) {
-      return t.items();
-    }
-    if (v instanceof String s) {
-      List<Object> chars = new ArrayList<>();
-      s.codePoints().forEach(cp -> chars.add(new String(Character.toChars(cp))));
-      return chars;
-    }
-    if (v instanceof Map<?, ?> m) {
-      return new ArrayList<>(m.keySet());
-    }
-    if (v instanceof Set<?> s) {
-      return new ArrayList<>(s);
-    }
-    throw PyException.typeError("'" + PyTypes.name(v) + "' object is not iterable");
-  }
-
-  /** The key Python's {@code d[key]} finds: TypeError for an unhashable key, KeyError when absent. */
-  private static Object lookupKey(Map<Object, Object> m, Object key) {
-    checkHashable(key);
-    if (key instanceof String) {
-      if (m.containsKey(key)) {
-        return key;
-      }
-      throw PyException.keyError(key);
-    }
-    // Equal numbers hash alike in Python (1 == 1.0 == True); a str never equals a non-str.
-    for (Object k : m.keySet()) {
-      if (!(k instanceof String) && PyEquals.equal(k, key)) {
-        return k;
-      }
-    }
-    throw PyException.keyError(key);
-  }
-
-  private static void checkHashable(Object key) {
-    if (key instanceof List || key instanceof Map || key instanceof Set) {
-      throw PyException.typeError("unhashable type: '" + PyTypes.name(key) + "'");
-    }
-    if (key instanceof PyTuple t) {
-      t.items().forEach(VehicleControlAPI::checkHashable);
-    }
-  }
-
-  private static boolean isInt(Object v) {
-    return PyTypes.isInt(v);
-  }
-
-  private static boolean isNumber(Object v) {
-    return isInt(v) || v instanceof Double || v instanceof Float;
-  }
-
-  private static BigInteger bigInt(Object v) {
-    if (v instanceof Boolean b) {
-      return b ? BigInteger.ONE : BigInteger.ZERO;
-    }
-    if (v instanceof BigInteger i) {
-      return i;
-    }
-    return BigInteger.valueOf(((Number) v).longValue());
-  }
-
-  /** A Python int result: a Long where it fits. */
-  private static Object intResult(BigInteger i) {
-    return i.bitLength() < 64 ? (Object) i.longValue() : i;
-  }
-
-  /** {@code float(int)} as Python converts it inside arithmetic: correctly rounded, OverflowError when too big. */
-  private static double intToDouble(Object v) {
-    if (v instanceof Long || v instanceof Integer) {
-      return ((Number) v).longValue(); // Java's long-to-double conversion rounds to nearest, ties to even
-    }
-    double d = bigInt(v).doubleValue();
-    if (Double.isInfinite(d)) {
-      throw new PyException("OverflowError", "int too large to convert to float");
-    }
-    return d;
-  }
-
-  private static double asDouble(Object v) {
-    return v instanceof Double || v instanceof Float ? ((Number) v).doubleValue() : intToDouble(v);
-  }
-
-  /** Python's {@code float(x)} built-in (setCruiseControl converts both arguments with it). */
-  static double toFloat(Object v) {
-    if (v instanceof Double || v instanceof Float) {
-      return ((Number) v).doubleValue();
-    }
-    if (isInt(v)) {
-      return intToDouble(v);
-    }
-    if (v instanceof String s) {
-      return parseFloat(s);
-    }
-    throw PyException.typeError("float() argument must be a string or a real number, not '" + PyTypes.name(v)
-        + "'");
-  }
-
-  private static final Pattern FLOAT = Pattern.compile(
-      "[+-]?(?:\\d(?:_?\\d)*(?:\\.(?:\\d(?:_?\\d)*)?)?|\\.\\d(?:_?\\d)*)(?:[eE][+-]?\\d(?:_?\\d)*)?");
-  private static final Pattern SPECIAL = Pattern.compile("[+-]?(?:inf|infinity|nan)", Pattern.CASE_INSENSITIVE);
-
-  /**
-   * {@code float(str)}: Unicode decimal digits read as ASCII digits and Unicode spaces as spaces
-   * (_PyUnicode_TransformDecimalAndSpaceToASCII), surrounding spaces stripped, underscores only between digits,
-   * inf/infinity/nan in any case; otherwise ValueError with the repr of the string.
-   */
-  static double parseFloat(String s) {
-    StringBuilder t = new StringBuilder();
-    s.codePoints().forEach(cp -> {
-      if (isPySpace(cp)) {
-        t.append(' ');
-      } else if (Character.getType(cp) == Character.DECIMAL_DIGIT_NUMBER) {
-        t.append((char) ('0' + Character.digit(cp, 10)));
-      } else if (cp < 128) {
-        t.append((char) cp);
-      } else {
-        t.append('?');
-      }
-    });
-    String u = t.toString().strip();
-    if (SPECIAL.matcher(u).matches()) {
-      boolean negative = u.startsWith("-");
-      if (u.toLowerCase().contains("nan")) {
-        return Double.NaN;
-      }
-      return negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-    }
-    if (FLOAT.matcher(u).matches()) {
-      return Double.parseDouble(u.replace("_", "")); // correctly rounded, as CPython's dtoa
-    }
-    throw PyException.valueError("could not convert string to float: " + PyRepr.repr(s));
-  }
-
-  /** Py_UNICODE_ISSPACE. */
-  private static boolean isPySpace(int cp) {
-    return (cp >= 0x09 && cp <= 0x0d) || (cp >= 0x1c && cp <= 0x20) || cp == 0x85 || cp == 0xa0 || cp == 0x1680
-        || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x2028 || cp == 0x2029 || cp == 0x202f || cp == 0x205f
-        || cp == 0x3000;
-  }
-
-  private static PyException unsupported(String op, Object a, Object b) {
-    return PyException.typeError("unsupported operand type(s) for " + op + ": '" + PyTypes.name(a) + "' and '"
-        + PyTypes.name(b) + "'");
-  }
-
-  /** Python's {@code a + b}. */
-  static Object add(Object a, Object b) {
-    if (isNumber(a) && isNumber(b)) {
-      if (isInt(a) && isInt(b)) {
-        return intResult(bigInt(a).add(bigInt(b)));
-      }
-      return asDouble(a) + asDouble(b);
-    }
-    if (a instanceof String sa) {
-      if (b instanceof String sb) {
-        return sa + sb;
-      }
-      throw PyException.typeError("can only concatenate str (not \"" + PyTypes.name(b) + "\") to str");
-    }
-    if (a instanceof List<?> la) {
-      if (b instanceof List<?> lb) {
-        List<Object> out = new ArrayList<>(la);
-        out.addAll(lb);
-        return out;
-      }
-      throw PyException.typeError("can only concatenate list (not \"" + PyTypes.name(b) + "\") to list");
-    }
-    if (a instanceof PyTuple ta) {
-      if (b instanceof PyTuple tb) {
-        List<Object> out = new ArrayList<>(ta.items());
-        out.addAll(tb.items());
-        return new PyTuple(out);
-      }
-      throw PyException.typeError("can only concatenate tuple (not \"" + PyTypes.name(b) + "\") to tuple");
-    }
-    throw unsupported("+", a, b);
-  }
-
-  /** Python's {@code a - b}. */
-  static Object sub(Object a, Object b) {
-    if (isNumber(a) && isNumber(b)) {
-      if (isInt(a) && isInt(b)) {
-        return intResult(bigInt(a).subtract(bigInt(b)));
-      }
-      return asDouble(a) - asDouble(b);
-    }
-    throw unsupported("-", a, b);
-  }
-
-  /** Python's {@code a * b}, including sequence repetition and its TypeError for a non-int count. */
-  static Object mul(Object a, Object b) {
-    if (isNumber(a) && isNumber(b)) {
-      if (isInt(a) && isInt(b)) {
-        return intResult(bigInt(a).multiply(bigInt(b)));
-      }
-      return asDouble(a) * asDouble(b);
-    }
-    // PyNumber_Multiply: neither number slot applies, so the left sequence repeats, else the right one.
-    if (isSequence(a)) {
-      return repeat(a, b);
-    }
-    if (isSequence(b)) {
-      return repeat(b, a);
-    }
-    throw unsupported("*", a, b);
-  }
-
-  private static boolean isSequence(Object v) {
-    return v instanceof String || v instanceof List || v instanceof PyTuple;
-  }
-
-  private static Object repeat(Object seq, Object count) {
-    if (!isInt(count)) {
-      throw PyException.typeError("can't multiply sequence by non-int of type '" + PyTypes.name(count) + "'");
-    }
-    int n = bigInt(count).max(BigInteger.ZERO).min(BigInteger.valueOf(Integer.MAX_VALUE)).intValue();
-    if (seq instanceof String s) {
-      return s.repeat(n);
-    }
-    List<?> items = seq instanceof PyTuple t ? t.items() : (List<?>) seq;
-    List<Object> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      out.addAll(items);
-    }
-    return seq instanceof PyTuple ? new PyTuple(out) : out;
-  }
-
-  /** Python's {@code a / b}: int / int is the correctly rounded quotient (long_true_divide). */
-  static Object trueDiv(Object a, Object b) {
-    if (!(isNumber(a) && isNumber(b))) {
-      throw unsupported("/", a, b);
-    }
-    if (isInt(a) && isInt(b)) {
-      BigInteger n = bigInt(a);
-      BigInteger d = bigInt(b);
-      if (d.signum() == 0) {
-        throw PyException.zeroDivision("division by zero");
-      }
-      if (n.bitLength() <= 53 && d.bitLength() <= 53) {
-        return n.doubleValue() / d.doubleValue(); // both exact, so IEEE division rounds the true quotient once
-      }
-      double q = new BigDecimal(n).divide(new BigDecimal(d), new MathContext(800, RoundingMode.HALF_EVEN))
-          .doubleValue();
-      if (Double.isInfinite(q)) {
-        throw new PyException("OverflowError", "integer division result too large for a float");
-      }
-      return q;
-    }
-    double y = asDouble(b);
-    if (y == 0) {
-      throw PyException.zeroDivision("float division by zero");
-    }
-    return asDouble(a) / y;
-  }
-
-  /** Python's rich comparison {@code a op b} for {@code <, <=, >, >=}. */
-  static boolean compare(Object a, String op, Object b) {
-    int c;
-    if (isNumber(a) && isNumber(b)) {
-      if ((a instanceof Double da && da.isNaN()) || (b instanceof Double db && db.isNaN())) {
-        return false;
-      }
-      c = compareNumbers(a, b);
-    } else if ((a instanceof String && b instanceof String) || (a instanceof List && b instanceof List)
-        || (a instanceof PyTuple && b instanceof PyTuple)) {
-      c = PyCompare.compare(a, b);
-    } else {
-      throw PyException.typeError("'" + op + "' not supported between instances of '" + PyTypes.name(a)
-          + "' and '" + PyTypes.name(b) + "'");
-    }
-    return switch (op) {
-      case "<" -> c < 0;
-      case "<=" -> c <= 0;
-      case ">" -> c > 0;
-      case ">=" -> c >= 0;
-      default -> throw new IllegalArgumentException(op);
-    };
-  }
-
-  /** Exact comparison of int/float values, as Python compares an int with a float. */
-  private static int compareNumbers(Object a, Object b) {
-    double infA = infinity(a);
-    double infB = infinity(b);
-    if (infA != 0 || infB != 0) {
-      return Double.compare(infA, infB);
-    }
-    return exact(a).compareTo(exact(b));
-  }
-
-  private static double infinity(Object v) {
-    if (v instanceof Double || v instanceof Float) {
-      double d = ((Number) v).doubleValue();
-      return Double.isInfinite(d) ? d : 0;
-    }
-    return 0;
-  }
-
-  private static BigDecimal exact(Object v) {
-    if (v instanceof Double || v instanceof Float) {
-      return new BigDecimal(((Number) v).doubleValue());
-    }
-    return new BigDecimal(bigInt(v));
-  }
 }

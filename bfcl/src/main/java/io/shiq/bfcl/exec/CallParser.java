@@ -1,5 +1,6 @@
 package io.shiq.bfcl.exec;
 
+import io.shiq.bfcl.py.PyNumbers;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -157,7 +158,8 @@ public final class CallParser {
       throw error(pos, "'" + c + "' closes '" + o + "'", "closing parenthesis '" + c
           + "' does not match opening parenthesis '" + o + "' (<string>, line 1)");
     }
-    throw error(pos, "expected ',' or '" + close + "'", "invalid syntax. Perhaps you forgot a comma? (<string>, line 1)");
+    throw error(pos, "expected ',' or '" + close + "'",
+        "invalid syntax. Perhaps you forgot a comma? (<string>, line 1)");
   }
 
   private String identifier() {
@@ -361,8 +363,9 @@ public final class CallParser {
     return new Expr.Literal(integer(new BigInteger(text)), start);
   }
 
+  /** A Python int as the ports hold one (see {@link PyNumbers#intValue}). */
   private static Object integer(BigInteger v) {
-    return v.bitLength() < 64 ? (Object) v.longValue() : v;
+    return PyNumbers.intValue(v);
   }
 
   /** One or more adjacent string literals, joined. */

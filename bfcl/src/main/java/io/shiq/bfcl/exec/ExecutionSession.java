@@ -2,9 +2,10 @@ package io.shiq.bfcl.exec;
 
 import io.shiq.bfcl.backend.Backend;
 import io.shiq.bfcl.backend.Backends;
-import io.shiq.bfcl.py.PyEquals;
+import io.shiq.bfcl.py.PyContainers;
 import io.shiq.bfcl.py.PyException;
 import io.shiq.bfcl.py.PyJson;
+import io.shiq.bfcl.py.PyNumbers;
 import io.shiq.bfcl.py.PyRepr;
 import io.shiq.bfcl.py.PyTuple;
 import io.shiq.bfcl.py.PyTypes;
@@ -127,8 +128,11 @@ public final class ExecutionSession {
     return REFUSED.contains(head) ? head : null;
   }
 
-  /** BFCL's conversion of a return value to its result string. */
-  static String resultString(Object result) {
+  /**
+   * BFCL's conversion of a return value to its result string: a str as it is, a dict as {@code json.dumps} prints it
+   * (its {@code str()} when that fails), anything else as {@code str()}.
+   */
+  public static String resultString(Object result) {
     if (result instanceof String s) {
       return s;
     }
@@ -167,8 +171,8 @@ public final class ExecutionSession {
     if (e instanceof Expr.SetExpr s) {
       Set<Object> out = new LinkedHashSet<>();
       for (Expr x : s.items()) {
-        Object v = hashable(evaluate(x));
-        if (out.stream().noneMatch(y -> PyEquals.equal(y, v))) {
+        Object v = evaluate(x);
+        if (!PyContainers.contains(out, v)) { // hashes v first
           out.add(v);
         }
       }
@@ -177,10 +181,10 @@ public final class ExecutionSession {
     if (e instanceof Expr.DictExpr d) {
       Map<Object, Object> out = new LinkedHashMap<>();
       for (int i = 0; i < d.keys().size(); i++) {
-        Object k = hashable(evaluate(d.keys().get(i)));
-        Object v = evaluate(d.values().get(i));
-        Object existing = out.keySet().stream().filter(y -> PyEquals.equal(y, k)).findFirst().orElse(k);
-        out.put(existing, v); // a repeated key keeps its first spelling and takes the last value, as in Python
+        Object k = evaluate(d.keys().get(i));
+        PyContainers.requireHashable(k);
+        // A repeated key keeps its first spelling and takes the last value, as in Python.
+        PyContainers.setItem(out, k, evaluate(d.values().get(i)));
       }
       return out;
     }
@@ -205,13 +209,6 @@ public final class ExecutionSession {
     return owner.invoke(c.name(), args, kwargs);
   }
 
-  private static Object hashable(Object v) {
-    if (v instanceof List || v instanceof Map || v instanceof Set) {
-      throw PyException.typeError("unhashable type: '" + PyTypes.name(v) + "'");
-    }
-    return v;
-  }
-
   private static Object unary(char op, Object v) {
     if (v instanceof Boolean b) {
       v = b ? 1L : 0L;
@@ -223,8 +220,7 @@ public final class ExecutionSession {
       return l == Long.MIN_VALUE ? BigInteger.valueOf(l).negate() : (Object) (-l);
     }
     if (v instanceof BigInteger i) {
-      BigInteger n = i.negate();
-      return n.bitLength() < 64 ? (Object) n.longValue() : n;
+      return PyNumbers.intValue(i.negate());
     }
     if (v instanceof Double d) {
       return -d;

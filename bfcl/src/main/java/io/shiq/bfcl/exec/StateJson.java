@@ -5,12 +5,10 @@ import io.shiq.bfcl.py.PyCompare;
 import io.shiq.bfcl.py.PyDates;
 import io.shiq.bfcl.py.PyDecimal;
 import io.shiq.bfcl.py.PyEllipsis;
-import io.shiq.bfcl.py.PyFloat;
 import io.shiq.bfcl.py.PyJson;
 import io.shiq.bfcl.py.PyMpf;
 import io.shiq.bfcl.py.PyObject;
 import io.shiq.bfcl.py.PyTuple;
-import io.shiq.bfcl.py.PyTypes;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -87,23 +85,9 @@ public final class StateJson {
     return out;
   }
 
-  /** json.dumps' key conversion. */
+  /** json.dumps' key conversion; other keys (a tuple) as the text of their canonical value. */
   private static String key(Object k) {
-    if (k instanceof String s) {
-      return s;
-    }
-    if (k instanceof Boolean b) {
-      return b ? "true" : "false";
-    }
-    if (k == null) {
-      return "null";
-    }
-    if (k instanceof Double d) {
-      return PyFloat.repr(d);
-    }
-    if (PyTypes.isInt(k)) {
-      return k.toString();
-    }
-    return canonical(k).toString();
+    String text = PyJson.keyText(k);
+    return text != null ? text : canonical(k).toString();
   }
 }

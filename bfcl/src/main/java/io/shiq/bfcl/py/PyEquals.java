@@ -22,7 +22,9 @@ public final class PyEquals {
       return false;
     }
     if (isNumber(a) && isNumber(b)) {
-      return compareNumbers(a, b) == 0;
+      // NaN equals nothing, not even NaN (a container holding the same NaN object matched above, as Python's
+      // identity shortcut in list and dict comparison does).
+      return !isNaN(a) && !isNaN(b) && compareNumbers(a, b) == 0;
     }
     if (a instanceof String || b instanceof String) {
       return a.equals(b);
@@ -100,13 +102,40 @@ public final class PyEquals {
     return true;
   }
 
+  private static boolean isNaN(Object v) {
+    return (v instanceof Double d && d.isNaN()) || (v instanceof Float f && f.isNaN());
+  }
+
   static boolean isNumber(Object v) {
     return PyTypes.isInt(v) || v instanceof Double || v instanceof Float || v instanceof PyDecimal;
   }
 
-  /** Exact comparison of Python numbers (int, bool, float, Decimal), as Python compares them. */
+  /**
+   * Exact comparison of Python numbers (int, bool, float, Decimal), as Python compares them, made total: -inf, then
+   * the finite numbers, then NaN, then +inf (a NaN ties with a NaN; Python's operators, which are False for a NaN,
+   * are {@link PyCompare#lessThan} and the others).
+   */
   static int compareNumbers(Object a, Object b) {
+    int ra = rank(a);
+    int rb = rank(b);
+    if (ra != 0 || rb != 0) {
+      return Integer.compare(ra, rb);
+    }
     return toExact(a).compareTo(toExact(b));
+  }
+
+  /** Where a value stands outside the finite numbers: -2 for -inf, 1 for NaN, 2 for +inf, else 0. */
+  private static int rank(Object v) {
+    if (v instanceof Double || v instanceof Float) {
+      double d = ((Number) v).doubleValue();
+      if (Double.isNaN(d)) {
+        return 1;
+      }
+      if (Double.isInfinite(d)) {
+        return d > 0 ? 2 : -2;
+      }
+    }
+    return 0;
   }
 
   private static BigDecimal toExact(Object v) {
@@ -120,12 +149,7 @@ public final class PyEquals {
       return d.value();
     }
     if (v instanceof Double || v instanceof Float) {
-      double d = ((Number) v).doubleValue();
-      if (Double.isNaN(d) || Double.isInfinite(d)) {
-        // NaN equals nothing; infinities order beyond every finite number.
-        return Double.isNaN(d) ? new BigDecimal("1e400") : d > 0 ? new BigDecimal("1e500") : new BigDecimal("-1e500");
-      }
-      return new BigDecimal(d);
+      return new BigDecimal(((Number) v).doubleValue());
     }
     return BigDecimal.valueOf(((Number) v).longValue());
   }

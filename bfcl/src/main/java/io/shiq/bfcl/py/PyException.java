@@ -47,6 +47,21 @@ public final class PyException extends RuntimeException {
     return new PyException("ZeroDivisionError", message);
   }
 
+  public static PyException overflowError(String message) {
+    return new PyException("OverflowError", message);
+  }
+
+  /** {@code obj.name} on an object without that attribute: "'list' object has no attribute 'keys'". */
+  public static PyException noAttribute(Object obj, String name) {
+    return attributeError("'" + PyTypes.name(obj) + "' object has no attribute '" + name + "'");
+  }
+
+  /** A binary operator that neither operand supports: "unsupported operand type(s) for +: 'int' and 'str'". */
+  public static PyException unsupportedOperands(String op, Object a, Object b) {
+    return typeError("unsupported operand type(s) for " + op + ": '" + PyTypes.name(a) + "' and '" + PyTypes.name(b)
+        + "'");
+  }
+
   public static PyException nameError(String name) {
     return new PyException("NameError", "name '" + name + "' is not defined");
   }

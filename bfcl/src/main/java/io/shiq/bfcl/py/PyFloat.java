@@ -13,6 +13,30 @@ import java.math.RoundingMode;
 public final class PyFloat {
   private PyFloat() {}
 
+  /**
+   * {@code format(v, f".{precision}f")} of an int or float: the exact binary value rounded half to even, as CPython's
+   * dtoa rounds it (so 2.675 gives "2.67"), "-" kept for a negative value that rounds to zero, nan and inf as Python
+   * spells them; the ValueError or TypeError Python raises for other types.
+   */
+  public static String formatFixed(Object v, int precision) {
+    if (!PyNumbers.isIntOrFloat(v)) {
+      if (v instanceof String) {
+        throw PyException.valueError("Unknown format code 'f' for object of type 'str'");
+      }
+      throw PyException.typeError("unsupported format string passed to " + PyTypes.name(v) + ".__format__");
+    }
+    double d = PyNumbers.toDouble(v);
+    if (Double.isNaN(d)) {
+      return "nan";
+    }
+    if (Double.isInfinite(d)) {
+      return d > 0 ? "inf" : "-inf";
+    }
+    String text = new BigDecimal(d).setScale(precision, RoundingMode.HALF_EVEN).toPlainString();
+    boolean negative = d < 0 || (d == 0 && 1 / d < 0);
+    return negative && !text.startsWith("-") ? "-" + text : text;
+  }
+
   public static String repr(double x) {
     if (Double.isNaN(x)) {
       return "nan";

@@ -32,7 +32,7 @@ public final class PyJson {
     } else if (v instanceof Boolean b) {
       out.append(b ? "true" : "false");
     } else if (PyTypes.isInt(v)) {
-      out.append(v);
+      out.append(PyNumbers.intText(v));
     } else if (v instanceof Double || v instanceof Float) {
       double d = ((Number) v).doubleValue();
       out.append(Double.isNaN(d) ? "NaN" : Double.isInfinite(d) ? (d > 0 ? "Infinity" : "-Infinity")
@@ -66,6 +66,15 @@ public final class PyJson {
   }
 
   private static String key(Object k) {
+    String text = keyText(k);
+    if (text == null) {
+      throw PyException.typeError("keys must be str, int, float, bool or None, not " + PyTypes.name(k));
+    }
+    return text;
+  }
+
+  /** The text json.dumps writes for a dict key of type str, int, float, bool or None; null for any other type. */
+  public static String keyText(Object k) {
     if (k instanceof String s) {
       return s;
     }
@@ -76,12 +85,12 @@ public final class PyJson {
       return "null";
     }
     if (PyTypes.isInt(k)) {
-      return k.toString();
+      return PyNumbers.intText(k);
     }
     if (k instanceof Double d) {
       return PyFloat.repr(d);
     }
-    throw PyException.typeError("keys must be str, int, float, bool or None, not " + PyTypes.name(k));
+    return null;
   }
 
   private static void array(Collection<?> items, boolean sortKeys, StringBuilder out) {

@@ -1,14 +1,17 @@
 package io.shiq.bfcl.py;
 
 import java.math.BigInteger;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.util.List;
 
 /**
  * CPython's {@code random.Random} for the calls BFCL's backends make: the Mersenne Twister MT19937 seeded as
  * {@code random_seed(int)} seeds it (init_by_array over the 32-bit words of |seed|, least significant first), and
  * {@code random()}, {@code getrandbits}, {@code randint}/{@code randrange} (via {@code _randbelow}, rejection
- * sampling on bit_length bits), {@code choice} and {@code uniform} with CPython's exact algorithms (Modules/_randommodule.c
- * and Lib/random.py, Python 3.x), so that the same seed gives the same numbers.
+ * sampling on bit_length bits), {@code choice} and {@code uniform} with CPython's exact algorithms
+ * (Modules/_randommodule.c and Lib/random.py, Python 3.x), so that the same seed gives the same numbers.
  */
 public final class PyRandom {
   private static final int N = 624;
@@ -18,6 +21,41 @@ public final class PyRandom {
 
   public PyRandom(long seed) {
     this(BigInteger.valueOf(seed));
+  }
+
+  /**
+   * {@code random.Random(seed)} as Python 3.11 seeds it (Random.seed, version 2, before random_seed): an int or bool
+   * by its absolute value; a str by the int of its UTF-8 bytes followed by their SHA-512 (big-endian), the encoding
+   * refusing lone surrogates; a float by its hash as an unsigned 64-bit number; None (and a NaN, whose hash is its
+   * identity) from the system's randomness, which no run reproduces, in Python either; other types refused.
+   */
+  public static PyRandom seeded(Object seed) {
+    if (seed == null) {
+      return new PyRandom(new BigInteger(624 * 32, new SecureRandom())); // CPython reads 624 words of urandom
+    }
+    if (PyTypes.isInt(seed)) {
+      return new PyRandom(PyNumbers.toBigInteger(seed));
+    }
+    if (seed instanceof Double d) {
+      if (d.isNaN()) {
+        return new PyRandom(new BigInteger(64, new SecureRandom()));
+      }
+      return new PyRandom(new BigInteger(Long.toUnsignedString(PyHash.hashFloat(d))));
+    }
+    if (seed instanceof String s) {
+      byte[] bytes = PyStr.encodeUtf8(s);
+      byte[] digest;
+      try {
+        digest = MessageDigest.getInstance("SHA-512").digest(bytes);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+      byte[] all = new byte[bytes.length + digest.length];
+      System.arraycopy(bytes, 0, all, 0, bytes.length);
+      System.arraycopy(digest, 0, all, bytes.length, digest.length);
+      return new PyRandom(new BigInteger(1, all));
+    }
+    throw PyException.typeError("The only supported seed types are: None,\nint, float, str, bytes, and bytearray.");
   }
 
   public PyRandom(BigInteger seed) {

@@ -1,6 +1,5 @@
 package io.shiq.bfcl.py;
 
-import java.math.BigInteger;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.util.Collection;
@@ -49,8 +48,8 @@ public final class PyRepr {
       out.append("None");
     } else if (v instanceof Boolean b) {
       out.append(b ? "True" : "False");
-    } else if (v instanceof Long || v instanceof Integer || v instanceof BigInteger || v instanceof Short) {
-      out.append(v);
+    } else if (PyTypes.isInt(v)) {
+      out.append(PyNumbers.intText(v));
     } else if (v instanceof Double || v instanceof Float) {
       out.append(PyFloat.repr(((Number) v).doubleValue()));
     } else if (v instanceof String s) {

@@ -9,50 +9,25 @@ import java.util.Set;
 
 /** Python type names of the Java stand-ins (see {@link PyRepr}), for error messages. */
 public final class PyTypes {
+  /** The stand-in classes and their Python names, tested in this order (before PyObject's own name). */
+  private static final List<Map.Entry<Class<?>, String>> NAMES = List.of(Map.entry(Boolean.class, "bool"),
+      Map.entry(Long.class, "int"), Map.entry(Integer.class, "int"), Map.entry(BigInteger.class, "int"),
+      Map.entry(Short.class, "int"), Map.entry(Double.class, "float"), Map.entry(Float.class, "float"),
+      Map.entry(String.class, "str"), Map.entry(PyTuple.class, "tuple"), Map.entry(List.class, "list"),
+      Map.entry(Map.class, "dict"), Map.entry(Set.class, "set"), Map.entry(PyDecimal.class, "Decimal"),
+      Map.entry(PyMpf.class, "mpf"), Map.entry(LocalDateTime.class, "datetime"), Map.entry(LocalDate.class, "date"),
+      Map.entry(PyEllipsis.class, "ellipsis"));
+
   private PyTypes() {}
 
   public static String name(Object v) {
     if (v == null) {
       return "NoneType";
     }
-    if (v instanceof Boolean) {
-      return "bool";
-    }
-    if (v instanceof Long || v instanceof Integer || v instanceof BigInteger || v instanceof Short) {
-      return "int";
-    }
-    if (v instanceof Double || v instanceof Float) {
-      return "float";
-    }
-    if (v instanceof String) {
-      return "str";
-    }
-    if (v instanceof PyTuple) {
-      return "tuple";
-    }
-    if (v instanceof List) {
-      return "list";
-    }
-    if (v instanceof Map) {
-      return "dict";
-    }
-    if (v instanceof Set) {
-      return "set";
-    }
-    if (v instanceof PyDecimal) {
-      return "Decimal";
-    }
-    if (v instanceof PyMpf) {
-      return "mpf";
-    }
-    if (v instanceof LocalDateTime) {
-      return "datetime";
-    }
-    if (v instanceof LocalDate) {
-      return "date";
-    }
-    if (v instanceof PyEllipsis) {
-      return "ellipsis";
+    for (Map.Entry<Class<?>, String> e : NAMES) {
+      if (e.getKey().isInstance(v)) {
+        return e.getValue();
+      }
     }
     if (v instanceof PyObject o) {
       return o.pyClassName();

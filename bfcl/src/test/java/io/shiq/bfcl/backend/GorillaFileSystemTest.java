@@ -2,7 +2,6 @@ package io.shiq.bfcl.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,24 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shiq.bfcl.exec.CallParser;
 import io.shiq.bfcl.exec.ExecutionSession;
-import io.shiq.bfcl.exec.Expr;
-import io.shiq.bfcl.exec.StateJson;
 import io.shiq.bfcl.py.PyEquals;
 import io.shiq.bfcl.py.PyException;
 import io.shiq.bfcl.py.PyJson;
 import io.shiq.bfcl.py.PyRepr;
 import io.shiq.bfcl.py.PyValues;
-import io.shiq.policy.TestData;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -46,79 +34,25 @@ import org.junit.jupiter.api.TestFactory;
  * Python-made edge cases of GorillaFileSystemEdgeCases.jsonl (see the README beside it).
  */
 class GorillaFileSystemTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String CLASS = "GorillaFileSystem";
-  private static final String PREFIX = "BFCL_v4_multi_turn_";
-  private static final List<String> CATEGORIES = List.of("base", "miss_func", "miss_param", "long_context");
 
   /**
-   * Each shared record that involves the file system: the class alone runs the ground-truth calls that name its
-   * methods (no other BFCL class shares a method name with it, so the other classes' calls cannot reach it); each
-   * result must equal golden/ground_truth_execution.jsonl and its canonical state after every turn
-   * golden/ground_truth_state.jsonl.
+   * Each shared record that involves the file system, run as {@link BackendTestSupport#goldenTests} runs it: results
+   * and canonical states equal golden/.
    */
   @TestFactory
   Stream<DynamicTest> goldenRecords() throws IOException {
-    Path dir = TestData.require("bfcl");
-    Map<String, JsonNode> executions = byId(dir.resolve("golden/ground_truth_execution.jsonl"));
-    Map<String, JsonNode> states = byId(dir.resolve("golden/ground_truth_state.jsonl"));
-    List<DynamicTest> tests = new ArrayList<>();
-    long[] counts = new long[3]; // records, calls, states
-    for (String category : CATEGORIES) {
-      String file = PREFIX + category + ".json";
-      Map<String, JsonNode> answers = byId(dir.resolve("possible_answer").resolve(file));
-      for (JsonNode record : byId(dir.resolve(file)).values()) {
-        if (!textList(record.get("involved_classes")).contains(CLASS)) {
-          continue;
-        }
-        String id = record.get("id").asText();
-        boolean longContext = category.equals("long_context");
-        tests.add(dynamicTest(id, () -> {
-          runRecord(record, longContext, answers.get(id), executions.get(id), states.get(id), counts);
-          counts[0]++;
-        }));
-      }
-    }
-    tests.add(dynamicTest("something was compared", () -> {
-      System.out.printf("%s golden: %d records, %d calls, %d states compared%n", CLASS, counts[0], counts[1],
-          counts[2]);
-      assertEquals(18, counts[0], "records");
-      assertTrue(counts[1] > 0 && counts[2] > 0, "calls and states");
-    }));
-    return tests.stream();
-  }
-
-  private static void runRecord(JsonNode record, boolean longContext, JsonNode answer, JsonNode execution,
-                                JsonNode state, long[] counts) {
-    String id = record.get("id").asText();
-    assertNotNull(answer, id + ": no possible answer");
-    assertNotNull(execution, id + ": no golden execution");
-    assertNotNull(state, id + ": no golden state");
-    @SuppressWarnings("unchecked")
-    Map<String, Object> config = (Map<String, Object>) PyValues.fromJson(record.get("initial_config"));
-    ExecutionSession session = new ExecutionSession(config, List.of(CLASS), longContext);
-    Backend fs = session.instances().get(CLASS);
-    JsonNode turns = answer.get("ground_truth");
-    for (int t = 0; t < turns.size(); t++) {
-      List<String> calls = textList(turns.get(t));
-      for (int c = 0; c < calls.size(); c++) {
-        if (CallParser.parse(calls.get(c)) instanceof Expr.Call call && fs.hasMethod(call.name())) {
-          String expected = execution.get("execution_results").get(t).get(c).asText();
-          assertEquals(expected, session.execute(calls.get(c)), id + " turn " + t + ": " + calls.get(c));
-          counts[1]++;
-        }
-      }
-      Object golden = PyValues.fromJson(state.get("state_after_turn").get(t).get(CLASS));
-      assertEquals(PyJson.dumps(golden, true), canonicalState(fs), id + " state after turn " + t);
-      counts[2]++;
-    }
+    return BackendTestSupport.goldenTests(CLASS, c -> {
+      assertEquals(18, c.records(), "records");
+      assertTrue(c.calls() > 0 && c.states() > 0, "calls and states");
+    });
   }
 
   /** The cases of GorillaFileSystemEdgeCases.jsonl: calls, scenario-loading errors, _parse_positions, objects. */
   @TestFactory
   Stream<DynamicTest> pythonEdgeCases() throws IOException {
     List<DynamicTest> tests = new ArrayList<>();
-    for (JsonNode c : resource("GorillaFileSystemEdgeCases.jsonl")) {
+    for (JsonNode c : BackendTestSupport.resourceLines("GorillaFileSystemEdgeCases.jsonl")) {
       String kind = c.get("kind").asText();
       switch (kind) {
         case "calls" -> tests.add(dynamicTest("calls " + c.get("name").asText(), () -> replayCalls(c)));
@@ -134,8 +68,7 @@ class GorillaFileSystemTest {
   }
 
   private static void replayCalls(JsonNode c) {
-    @SuppressWarnings("unchecked")
-    Map<String, Object> config = (Map<String, Object>) PyValues.fromJson(c.get("config"));
+    Map<String, Object> config = BackendTestSupport.python(c.get("config"));
     ExecutionSession session = new ExecutionSession(Map.of(CLASS, config), List.of(CLASS),
         c.get("long_context").asBoolean());
     List<String> calls = textList(c.get("calls"));
@@ -144,12 +77,11 @@ class GorillaFileSystemTest {
       assertEquals(results.get(i), session.execute(calls.get(i)), "call " + i + ": " + calls.get(i));
     }
     assertEquals(PyJson.dumps(PyValues.fromJson(c.get("state")), true),
-        canonicalState(session.instances().get(CLASS)), "state after the calls");
+        BackendTestSupport.canonicalState(session.instances().get(CLASS)), "state after the calls");
   }
 
   private static void loadError(JsonNode c) {
-    @SuppressWarnings("unchecked")
-    Map<String, Object> config = (Map<String, Object>) PyValues.fromJson(c.get("config"));
+    Map<String, Object> config = BackendTestSupport.python(c.get("config"));
     GorillaFileSystem fs = new GorillaFileSystem();
     PyException e = assertThrows(PyException.class, () -> fs.loadScenario(config, c.get("long_context").asBoolean()));
     assertEquals(c.get("error").asText(), e.type() + ": " + e.pyStr());
@@ -167,8 +99,7 @@ class GorillaFileSystemTest {
   }
 
   private static void objects(JsonNode c) {
-    @SuppressWarnings("unchecked")
-    Map<String, Object> config = (Map<String, Object>) PyValues.fromJson(c.get("config"));
+    Map<String, Object> config = BackendTestSupport.python(c.get("config"));
     GorillaFileSystem g1 = load(config);
     GorillaFileSystem g2 = load(config);
     GorillaFileSystem.Directory root1 = g1.currentDirectory();
@@ -259,15 +190,6 @@ class GorillaFileSystemTest {
     assertEquals("text", f.content());
   }
 
-  @Test
-  void splitsLinesAndWordsAsPython() {
-    assertEquals(List.of("a", "b", "", "c", "d", "e"), GorillaFileSystem.splitlines("a\r\nb\n\rc\u2028d\u0085e\n"));
-    assertEquals(List.of(), GorillaFileSystem.splitlines(""));
-    assertEquals(List.of(""), GorillaFileSystem.splitlines("\n"));
-    assertEquals(List.of("a", "b", "c"), GorillaFileSystem.splitWhitespace(" a\u3000b\u00a0\u001fc \t"));
-    assertEquals(List.of(), GorillaFileSystem.splitWhitespace("  \n "));
-  }
-
   // --------------------------------------------------------------------------------------------------- helpers
 
   private static GorillaFileSystem load(Map<String, Object> config) {
@@ -284,39 +206,9 @@ class GorillaFileSystemTest {
     return new GorillaFileSystem.Directory(name, parent);
   }
 
-  private static String canonicalState(Backend fs) {
-    return PyJson.dumps(StateJson.canonical(fs.state()), true);
-  }
-
   private static List<String> textList(JsonNode array) {
     List<String> out = new ArrayList<>();
     array.forEach(x -> out.add(x.asText()));
-    return out;
-  }
-
-  /** JSON-lines records by their "id", in file order. */
-  private static Map<String, JsonNode> byId(Path file) throws IOException {
-    Map<String, JsonNode> out = new LinkedHashMap<>();
-    for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-      if (!line.isBlank()) {
-        JsonNode n = JSON.readTree(line);
-        out.put(n.get("id").asText(), n);
-      }
-    }
-    return out;
-  }
-
-  private static List<JsonNode> resource(String name) throws IOException {
-    List<JsonNode> out = new ArrayList<>();
-    try (InputStream in = GorillaFileSystemTest.class.getResourceAsStream(name)) {
-      assertNotNull(in, "missing test resource " + name);
-      BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        if (!line.isBlank()) {
-          out.add(JSON.readTree(line));
-        }
-      }
-    }
     return out;
   }
 }

@@ -1,31 +1,13 @@
 package io.shiq.bfcl.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.shiq.bfcl.data.BfclData;
-import io.shiq.bfcl.data.BfclRecord;
-import io.shiq.bfcl.exec.CallParser;
-import io.shiq.bfcl.exec.ExecutionSession;
-import io.shiq.bfcl.exec.Expr;
-import io.shiq.bfcl.exec.StateJson;
 import io.shiq.bfcl.py.PyException;
 import io.shiq.bfcl.py.PyJson;
-import io.shiq.bfcl.py.PyRepr;
-import io.shiq.bfcl.py.PyValues;
-import io.shiq.policy.TestData;
-import java.io.BufferedReader;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -39,102 +21,41 @@ import org.junit.jupiter.params.provider.MethodSource;
  * give what BFCL's vehicle_control.py gave (VehicleControlAPITest.cases.jsonl, see its README).
  */
 class VehicleControlAPITest {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String CLASS = "VehicleControlAPI";
 
   // ---- (a) golden records ---------------------------------------------------------------------------------------
 
   @Test
   void groundTruthOfSharedRecordsMatchesGolden() throws Exception {
-    Path dir = TestData.require("bfcl");
-    Map<String, JsonNode> results = golden(dir.resolve("golden/ground_truth_execution.jsonl"));
-    Map<String, JsonNode> states = golden(dir.resolve("golden/ground_truth_state.jsonl"));
-    int records = 0;
-    int calls = 0;
-    int stateTurns = 0;
-    for (BfclRecord r : BfclData.load(dir, List.of())) {
-      if (!r.involvedClasses().contains(CLASS)) {
-        continue;
-      }
-      records++;
-      // Only this class is instantiated: calls of the other classes of a record are left out (they cannot change
-      // this class's state).
-      ExecutionSession session = new ExecutionSession(r.initialConfig(), List.of(CLASS), r.longContext());
-      Backend vehicle = session.instances().get(CLASS);
-      JsonNode expectedResults = results.get(r.id()).get("execution_results");
-      JsonNode expectedStates = states.get(r.id()).get("state_after_turn");
-      for (int t = 0; t < r.groundTruth().size(); t++) {
-        List<String> turn = r.groundTruth().get(t);
-        for (int c = 0; c < turn.size(); c++) {
-          Expr e = CallParser.parse(turn.get(c));
-          if (!(e instanceof Expr.Call call) || !vehicle.hasMethod(call.name())) {
-            continue;
-          }
-          calls++;
-          assertEquals(expectedResults.get(t).get(c).asText(), session.execute(turn.get(c)),
-              r.id() + " turn " + t + " call " + c + " " + turn.get(c));
-        }
-        stateTurns++;
-        String want = PyJson.dumps(PyValues.fromJson(expectedStates.get(t).get(CLASS)), true);
-        assertEquals(want, PyJson.dumps(StateJson.canonical(vehicle.state()), true),
-            r.id() + " state after turn " + t);
-      }
-    }
+    // Only this class is instantiated: calls of the other classes of a record are left out (they cannot change this
+    // class's state).
+    BackendTestSupport.Compared c = BackendTestSupport.checkGolden(CLASS);
     // 8 base, 2 long_context, 2 miss_func, 2 miss_param records involve the class in the shared sample.
-    assertEquals(14, records, "records involving " + CLASS);
-    assertTrue(calls >= 50, "calls compared: " + calls);
-    System.out.println(CLASS + " golden: " + records + " records, " + calls + " calls and " + stateTurns
+    assertEquals(14, c.records(), "records involving " + CLASS);
+    assertTrue(c.calls() >= 50, "calls compared: " + c.calls());
+    System.out.println(CLASS + " golden: " + c.records() + " records, " + c.calls() + " calls and " + c.states()
         + " states equal");
-  }
-
-  private static Map<String, JsonNode> golden(Path file) throws Exception {
-    Map<String, JsonNode> out = new HashMap<>();
-    for (JsonNode n : BfclData.lines(file).values()) {
-      out.put(n.get("id").asText(), n);
-    }
-    return out;
   }
 
   // ---- (b) cases run on BFCL's Python ---------------------------------------------------------------------------
 
-  static Stream<JsonNode> cases() throws Exception {
-    List<JsonNode> out = new ArrayList<>();
-    try (InputStream in = VehicleControlAPITest.class.getResourceAsStream("VehicleControlAPITest.cases.jsonl")) {
-      assertNotNull(in, "VehicleControlAPITest.cases.jsonl");
-      BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      for (String line; (line = r.readLine()) != null; ) {
-        if (!line.isBlank() && !line.startsWith("#")) {
-          out.add(JSON.readTree(line));
-        }
-      }
-    }
-    return out.stream();
+  static Stream<JsonNode> cases() {
+    return BackendTestSupport.resourceLines("VehicleControlAPITest.cases.jsonl").stream();
   }
 
   @ParameterizedTest(name = "{index}")
   @MethodSource("cases")
-  @SuppressWarnings("unchecked")
-  void caseMatchesPython(JsonNode c) throws Exception {
+  void caseMatchesPython(JsonNode c) {
     String name = c.get("name").asText();
     VehicleControlAPI v = new VehicleControlAPI();
-    v.loadScenario((Map<String, Object>) PyValues.fromJson(c.get("scenario")), c.get("long_context").asBoolean());
+    v.loadScenario(BackendTestSupport.python(c.get("scenario")), c.get("long_context").asBoolean());
     JsonNode calls = c.get("calls");
     for (int i = 0; i < calls.size(); i++) {
       JsonNode call = calls.get(i);
       String where = name + " call " + i + " " + call;
-      List<Object> args = (List<Object>) PyValues.fromJson(call.get("args"));
-      Map<String, Object> kwargs = (Map<String, Object>) PyValues.fromJson(call.get("kwargs"));
-      String got = resultString(v, call.get("method").asText(), args, kwargs);
-      JsonNode want = c.get("results").get(i);
-      if (want.isTextual()) {
-        assertEquals(want.asText(), got, where);
-      } else {
-        assertEquals(want.get("head").asText(), got.substring(0, Math.min(200, got.length())), where);
-        assertEquals(want.get("length").asInt(), got.length(), where);
-        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-            .digest(got.getBytes(StandardCharsets.UTF_8)));
-        assertEquals(want.get("sha256").asText(), sha, where);
-      }
+      String got = BackendTestSupport.call(v, call.get("method").asText(), BackendTestSupport.python(call.get("args")),
+          BackendTestSupport.python(call.get("kwargs")));
+      BackendTestSupport.assertResult(c.get("results").get(i), got, where);
       JsonNode state = c.get("states").get(i);
       if (!state.isNull()) {
         assertEquals(state.asText(), PyJson.dumps(v.state(), true), where + " state");
@@ -147,26 +68,6 @@ class VehicleControlAPITest {
     }
     if (c.has("methods")) {
       assertMethodsMatch(c.get("methods"));
-    }
-  }
-
-  /** BFCL's executor's conversion of a return value or exception to its result string (multi_turn_utils.py). */
-  private static String resultString(Backend b, String method, List<Object> args, Map<String, Object> kwargs) {
-    try {
-      Object r = b.invoke(method, args, kwargs);
-      if (r instanceof String s) {
-        return s;
-      }
-      if (r instanceof Map) {
-        try {
-          return PyJson.dumps(r);
-        } catch (PyException e) {
-          return PyRepr.str(r);
-        }
-      }
-      return PyRepr.str(r);
-    } catch (PyException e) {
-      return "Error during execution: " + e.pyStr();
     }
   }
 
@@ -229,18 +130,6 @@ class VehicleControlAPITest {
   }
 
   // ---- direct checks of the Python-semantics helpers ------------------------------------------------------------
-
-  @Test
-  void floatHashIsCpythons() {
-    // Values printed by CPython 3.11: hash(1.5), hash(-2.5), hash(1e300), hash(-1.0), hash(0.1).
-    assertEquals(1152921504606846977L, VehicleControlAPI.floatHash(1.5));
-    assertEquals(-1152921504606846978L, VehicleControlAPI.floatHash(-2.5));
-    assertEquals(-2L, VehicleControlAPI.floatHash(-1.0));
-    assertEquals(1224995262755759164L, VehicleControlAPI.floatHash(1e300));
-    assertEquals(3L, VehicleControlAPI.floatHash(3.0));
-    assertEquals(230584300921369408L, VehicleControlAPI.floatHash(0.1));
-    assertEquals(314159L, VehicleControlAPI.floatHash(Double.POSITIVE_INFINITY));
-  }
 
   @Test
   void stateIsEmptyBeforeLoading() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /** Python's float repr, repr/str and json.dumps, against what CPython 3.11 prints. */
 class PyFormatTest {
@@ -83,5 +85,35 @@ class PyFormatTest {
     assertEquals(false, PyEquals.equal("1", 1L));
     assertEquals(2.67, PyMath.round(2.675, 2));
     assertEquals(2L, PyMath.round(2.5));
+  }
+
+  @Test
+  void fixedTwoDecimalsRoundTheBinaryValueHalfEven() {
+    // format(v, '.2f') in CPython 3.11.7.
+    Object[][] cases = {{0.125, "0.12"}, {2.675, "2.67"}, {-0.001, "-0.00"}, {1e22, "10000000000000000000000.00"},
+        {0.005, "0.01"}, {1.005, "1.00"}, {123456789.125, "123456789.12"}, {-0.0, "-0.00"}, {5e-324, "0.00"},
+        {0.015, "0.01"}, {10000.004999999999, "10000.00"}, {9007199254740993.0, "9007199254740992.00"},
+        {BigInteger.TEN.pow(25), "10000000000000000905969664.00"}, {true, "1.00"}, {-7L, "-7.00"},
+        {Double.POSITIVE_INFINITY, "inf"}, {Double.NaN, "nan"}};
+    for (Object[] c : cases) {
+      assertEquals(c[1], PyFloat.formatFixed(c[0], 2), String.valueOf(c[0]));
+    }
+  }
+
+  @Test
+  void intsOfMoreThan4300DigitsAreRefusedAsInCpython() {
+    // CPython 3.11.7: str(10**4300 - 1) has 4300 digits; str(10**4300), str(-10**4300), repr([10**4300]),
+    // json.dumps({"a": 10**4300}) and json.dumps({10**4300: 1}) raise this ValueError.
+    BigInteger tooLong = BigInteger.TEN.pow(4300);
+    assertEquals(4300, PyRepr.str(tooLong.subtract(BigInteger.ONE)).length());
+    assertEquals(4301, PyJson.dumps(tooLong.subtract(BigInteger.ONE).negate()).length());
+    List<Executable> conversions = List.of(() -> PyRepr.str(tooLong), () -> PyRepr.str(tooLong.negate()),
+        () -> PyRepr.repr(List.of(tooLong)), () -> PyJson.dumps(Map.of("a", tooLong)),
+        () -> PyJson.dumps(Map.of(tooLong, 1L)));
+    for (Executable conversion : conversions) {
+      PyException e = assertThrows(PyException.class, conversion);
+      assertEquals("ValueError: Exceeds the limit (4300 digits) for integer string conversion; use "
+          + "sys.set_int_max_str_digits() to increase the limit", e.type() + ": " + e.pyStr());
+    }
   }
 }

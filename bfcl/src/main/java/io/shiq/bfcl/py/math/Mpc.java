@@ -1,0 +1,4 @@
+package io.shiq.bfcl.py.math;
+
+/** A raw mpc: a pair of mpfs. */
+record Mpc(Mpf re, Mpf im) {}

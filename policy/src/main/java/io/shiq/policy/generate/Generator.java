@@ -87,8 +87,10 @@ public final class Generator {
     try (KvCache cache = new KvCache(model.config().nLayers())) {
       float[] last;
       try (NDScope ignored = new NDScope()) {
-        NDArray logits = model.forward(manager.create(tokens, new Shape(batch, maxLen)), positions, cache, valid);
-        last = logits.get(new NDIndex(":, -1, :")).toFloatArray();
+        // Sampling reads one position per stream: the output head ([D, V], the largest matmul at real vocabularies)
+        // runs on the last prompt position only, not on every prompt position (prompts are left-padded).
+        NDArray hidden = model.hidden(manager.create(tokens, new Shape(batch, maxLen)), positions, cache, valid);
+        last = model.logits(hidden.get(new NDIndex(":, -1:, :"))).toFloatArray();
       }
       int active = batch;
       long[] step = new long[batch];
@@ -135,8 +137,8 @@ public final class Generator {
           }
           valid = grown;
           try (NDScope ignored = new NDScope()) {
-            NDArray logits = model.forward(manager.create(tokens, new Shape(batch, width)), positions, null, valid);
-            last = logits.get(new NDIndex(":, -1, :")).toFloatArray();
+            NDArray hidden = model.hidden(manager.create(tokens, new Shape(batch, width)), positions, null, valid);
+            last = model.logits(hidden.get(new NDIndex(":, -1:, :"))).toFloatArray();
           }
         }
       }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 
 import ai.djl.ndarray.types.Shape;
 import io.shiq.learner.objective.TrainingSequence;
+import io.shiq.policy.model.ChunkedHead;
 import io.shiq.policy.model.Llama;
 import io.shiq.policy.model.LlamaWeights;
 import java.util.ArrayList;
@@ -115,9 +116,12 @@ public final class ReferenceCache implements AutoCloseable {
     float[] lse;
     NDManager m = reference.manager();
     try (NDScope ignored = new NDScope()) {
-      NDArray logits = model.forward(m.create(ids, new Shape(chunk.size(), width)));
-      lse = Llama.logSumExp(logits).toFloatArray();
-      la = logits.gather(m.create(next, new Shape(chunk.size(), width, 1)), -1).squeeze(-1).toFloatArray();
+      // The head one vocabulary chunk at a time: no [B, T, V] reference logits (issue #15).
+      NDArray hidden = model.hidden(m.create(ids, new Shape(chunk.size(), width)));
+      NDArray[] takenAndLse = ChunkedHead.takenLogitAndLogSumExp(model, hidden,
+          m.create(next, new Shape(chunk.size(), width)), ChunkedHead.DEFAULT_CHUNK);
+      la = takenAndLse[0].toFloatArray();
+      lse = takenAndLse[1].toFloatArray();
     }
     List<Entry> out = new ArrayList<>();
     for (int b = 0; b < chunk.size(); b++) {

@@ -93,6 +93,11 @@ public final class Llama {
     return linear(hidden, w.output(), null);
   }
 
+  /** Output-head rows {@code [from, to)} of the vocabulary: logits [B, T, to - from] of hidden states [B, T, D]. */
+  public NDArray logits(NDArray hidden, int from, int to) {
+    return Linear.linear(hidden, w.output().getArray().get(from + ":" + to)).singletonOrThrow();
+  }
+
   /** Everything of {@link #forward(NDArray, long[], KvCache, float[])} but the output head. */
   public NDArray hidden(NDArray tokens, long[] positions, KvCache cache, float[] valid) {
     int batch = (int) tokens.getShape().get(0);

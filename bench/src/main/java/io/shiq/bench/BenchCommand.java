@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         WeightsBenchmark.class,
         ActorBenchmark.class,
         BfclBenchmark.class,
+        LearnerBenchmark.class,
     })
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec

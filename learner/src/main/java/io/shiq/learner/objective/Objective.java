@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * A training objective on token-level logits. Implementations carry their formula in the class comment; they differ
- * only in how they turn the per-token quantities of {@link TokenTerms} into a loss.
+ * only in how they turn the per-token quantities of {@link TokenTerms} into a loss. They read the policy at the
+ * positions of {@link TokenBatch#lossPositions()} only (the whole distribution there for {@link #needsFullLogits()}),
+ * so the trainer applies the output head at those positions alone.
  */
 public interface Objective {
   ObjectiveConfig config();
@@ -13,10 +15,20 @@ public interface Objective {
   /**
    * The loss of a batch.
    *
+   * @param policy the policy's action logits and log-sum-exps at the batch's positions (trainable)
+   * @param values [B] the value head's output at each prompt (DRO only; null for the others)
+   */
+  LossResult loss(TokenBatch batch, PolicyOutputs policy, NDArray values);
+
+  /**
+   * The loss of a batch from the policy's full logits.
+   *
    * @param logits [B, T, V] policy logits aligned with the batch's positions (trainable)
    * @param values [B] the value head's output at each prompt (DRO only; null for the others)
    */
-  LossResult loss(TokenBatch batch, NDArray logits, NDArray values);
+  default LossResult loss(TokenBatch batch, NDArray logits, NDArray values) {
+    return loss(batch, PolicyOutputs.fromLogits(batch, logits), values);
+  }
 
   /**
    * The denominator of this objective's loss on {@code sequences}: the importance-weight mass the loss averages over
@@ -39,6 +51,11 @@ public interface Objective {
 
   /** Needs the reference model's full distribution at every state (naive only). */
   default boolean needsFullReference() {
+    return false;
+  }
+
+  /** Reads the policy's whole distribution, not only {@code la} and {@code lse} (naive only). */
+  default boolean needsFullLogits() {
     return false;
   }
 }

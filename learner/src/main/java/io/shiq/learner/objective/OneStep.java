@@ -26,9 +26,14 @@ record OneStep(ObjectiveConfig config, OneStep.Variant variant) implements Objec
   }
 
   @Override
-  public LossResult loss(TokenBatch batch, NDArray logits, NDArray values) {
-    TokenTerms k = new TokenTerms(batch, logits, config);
-    NDArray d = residuals(k, logits, variant);
+  public boolean needsFullLogits() {
+    return variant == Variant.NAIVE;
+  }
+
+  @Override
+  public LossResult loss(TokenBatch batch, PolicyOutputs policy, NDArray values) {
+    TokenTerms k = new TokenTerms(batch, policy, config);
+    NDArray d = residuals(k, policy.logits(), variant);
     return k.result(k.reduceTokens(d.square().mul(k.mask)), k.meanAbsPerRow(d));
   }
 
@@ -43,6 +48,9 @@ record OneStep(ObjectiveConfig config, OneStep.Variant variant) implements Objec
       case SHIFTED_SAMPLING -> k.la.sub(k.laRef.sub(k.lseRef)).mul(beta).sub(k.rewards)
           .sub(k.atNextState(k.lse).mul(gammaBeta));
       case NAIVE -> {
+        if (logits == null) {
+          throw new IllegalArgumentException("the naive objective needs the policy's full logits at every state");
+        }
         if (k.batch.refLogProbs == null) {
           throw new IllegalArgumentException("the naive objective needs the reference log-probabilities of every "
               + "state (TokenBatch refLogProbs)");

@@ -54,8 +54,8 @@ final class SequenceBaselines {
    */
   record Dpo(ObjectiveConfig config) implements PairObjective {
     @Override
-    public LossResult loss(TokenBatch batch, NDArray logits, NDArray values) {
-      TokenTerms k = new TokenTerms(batch, logits, config);
+    public LossResult loss(TokenBatch batch, PolicyOutputs policy, NDArray values) {
+      TokenTerms k = new TokenTerms(batch, policy, config);
       NDArray[] s = pairs(TokenTerms.rowSum(k.rho.mul(k.mask)), batch);
       NDArray perPair = softplus(s[0].sub(s[1]).mul(Scalars.of(k.m, -config.beta())));
       return k.result(pairMean(k, perPair), perPair.repeat(0, 2));
@@ -74,12 +74,12 @@ final class SequenceBaselines {
     }
 
     @Override
-    public LossResult loss(TokenBatch batch, NDArray logits, NDArray values) {
+    public LossResult loss(TokenBatch batch, PolicyOutputs policy, NDArray values) {
       if (values == null || values.getShape().size() != batch.batch) {
         throw new IllegalArgumentException("dro needs one value-head output per trajectory ([" + batch.batch
             + "]), got " + (values == null ? "none" : values.getShape()));
       }
-      TokenTerms k = new TokenTerms(batch, logits, config);
+      TokenTerms k = new TokenTerms(batch, policy, config);
       NDArray total = TokenTerms.rowSum(k.rewards.mul(k.mask));
       NDArray delta = total.sub(values.reshape(batch.batch)).sub(TokenTerms.rowSum(k.rho.mul(k.mask))
           .mul(Scalars.of(k.m, config.beta())));
@@ -100,8 +100,8 @@ final class SequenceBaselines {
    */
   record Copg(ObjectiveConfig config) implements PairObjective {
     @Override
-    public LossResult loss(TokenBatch batch, NDArray logits, NDArray values) {
-      TokenTerms k = new TokenTerms(batch, logits, config);
+    public LossResult loss(TokenBatch batch, PolicyOutputs policy, NDArray values) {
+      TokenTerms k = new TokenTerms(batch, policy, config);
       NDArray[] r = pairs(TokenTerms.rowSum(k.rewards.mul(k.mask)), batch);
       NDArray[] s = pairs(TokenTerms.rowSum(k.rho.mul(k.mask)), batch);
       NDArray delta = r[0].sub(r[1]).sub(s[0].sub(s[1]).mul(Scalars.of(k.m, config.beta())));

@@ -21,8 +21,8 @@ import io.shiq.policy.model.Scalars;
  */
 record Shiq(ObjectiveConfig config) implements Objective {
   @Override
-  public LossResult loss(TokenBatch batch, NDArray logits, NDArray values) {
-    TokenTerms k = new TokenTerms(batch, logits, config);
+  public LossResult loss(TokenBatch batch, PolicyOutputs policy, NDArray values) {
+    TokenTerms k = new TokenTerms(batch, policy, config);
     NDArray residual = residuals(k);
     NDArray loss = k.reduceTokens(residual.square().mul(k.mask));
     return k.result(loss, k.meanAbsPerRow(residual));

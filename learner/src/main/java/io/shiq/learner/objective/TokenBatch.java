@@ -185,6 +185,31 @@ public final class TokenBatch {
     return m.create(actions, new Shape(batch, width));
   }
 
+  /**
+   * {@link TrainingSequence#lossPositions()} of every row as flat indices {@code row * width + position}, ascending.
+   * At every other position the objectives multiply la and lse by 0, so their values there do not matter: the
+   * output head is applied here only.
+   */
+  public long[] lossPositions() {
+    long[] out = new long[batch * width];
+    int n = 0;
+    for (int b = 0; b < batch; b++) {
+      for (int t : sequences.get(b).lossPositions()) {
+        out[n++] = (long) b * width + t;
+      }
+    }
+    return java.util.Arrays.copyOf(out, n);
+  }
+
+  /** The action token at each flat position index ({@code row * width + position}). */
+  public long[] actionsAt(long[] flatPositions) {
+    long[] out = new long[flatPositions.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = actions[(int) flatPositions[i]];
+    }
+    return out;
+  }
+
   NDArray mask(NDManager m) {
     return m.create(mask, new Shape(batch, width));
   }

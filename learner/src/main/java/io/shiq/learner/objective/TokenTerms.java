@@ -1,7 +1,6 @@
 package io.shiq.learner.objective;
 
 import ai.djl.ndarray.NDArray;
-import io.shiq.policy.model.Llama;
 import io.shiq.policy.model.Scalars;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -36,22 +35,26 @@ final class TokenTerms {
   /** [B]: keep times the importance weight, how many times each trajectory counts in a loss. */
   final NDArray weight;
 
+  /** From the full logits [B, T, V]. */
   TokenTerms(TokenBatch batch, NDArray logits, ObjectiveConfig config) {
+    this(batch, PolicyOutputs.fromLogits(batch, logits), config);
+  }
+
+  TokenTerms(TokenBatch batch, PolicyOutputs policy, ObjectiveConfig config) {
     Shape expected = new Shape(batch.batch, batch.width);
-    if (logits.getShape().dimension() != 3 || !new Shape(logits.getShape().get(0), logits.getShape().get(1))
-        .equals(expected)) {
-      throw new IllegalArgumentException("logits have shape " + logits.getShape() + ", the batch needs "
-          + expected + " x V");
+    if (!policy.la().getShape().equals(expected)) {
+      throw new IllegalArgumentException("the policy's outputs have shape " + policy.la().getShape()
+          + ", the batch needs " + expected);
     }
     this.batch = batch;
     this.config = config;
-    this.m = logits.getManager();
+    this.m = policy.la().getManager();
     this.mask = batch.mask(m);
     this.rewards = batch.rewards(m);
     this.laRef = batch.laRef(m);
     this.lseRef = batch.lseRef(m);
-    this.lse = Llama.logSumExp(logits);
-    this.la = logits.gather(batch.actions(m).expandDims(-1), -1).squeeze(-1);
+    this.lse = policy.lse();
+    this.la = policy.la();
     this.rho = la.sub(lse).sub(laRef.sub(lseRef));
     this.value = lse.sub(lseRef).mul(Scalars.of(m, config.beta()));   // Scalars, not mul(double): autograd keeps it
     this.keepHost = new float[batch.batch];

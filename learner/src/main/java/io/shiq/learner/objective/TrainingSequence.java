@@ -90,6 +90,25 @@ public record TrainingSequence(String id, int[] tokens, boolean[] actionMask, fl
     return n;
   }
 
+  /**
+   * The positions (states, in {@link TokenBatch}'s position form: position t scores token t + 1) where an objective
+   * reads the policy and the reference, ascending: the state before every action token, and the state after the last
+   * one (the bootstrap state of a truncated episode). A few percent of an agent episode's positions.
+   */
+  public int[] lossPositions() {
+    int[] out = new int[actionCount() + 1];
+    int n = 0;
+    int last = 0;
+    for (int i = 1; i < tokens.length; i++) {
+      if (actionMask[i]) {
+        out[n++] = i - 1;
+        last = i;
+      }
+    }
+    out[n] = last; // the state after the last action token (never past the end: that token is in the sequence)
+    return out;
+  }
+
   /** Undiscounted sum of rewards: R(x, y) of the sequence-level baselines. */
   public double totalReward() {
     double sum = 0;

@@ -17,8 +17,9 @@ import java.util.Map;
 
 /**
  * The frozen reference model pi_ref and the two numbers per position ShiQ needs from it: {@code laRef[t] =
- * l_ref(s_t, tokens[t+1])} and {@code lseRef[t] = logsumexp l_ref(s_t, .)}. They are cached per trajectory (LRU, by
- * id and token content), so a trajectory replayed many times costs one reference pass.
+ * l_ref(s_t, tokens[t+1])} and {@code lseRef[t] = logsumexp l_ref(s_t, .)}, at the positions the objectives read
+ * ({@link TrainingSequence#lossPositions()}; 0 elsewhere). They are cached per trajectory (LRU, by id and token
+ * content), so a trajectory replayed many times costs one reference pass.
  */
 public final class ReferenceCache implements AutoCloseable {
   /** Reference values of one trajectory (n entries each; laRef's last entry is unused). */
@@ -101,33 +102,56 @@ public final class ReferenceCache implements AutoCloseable {
     return misses;
   }
 
+  /**
+   * Reference values at each sequence's {@link TrainingSequence#lossPositions()} (0 elsewhere: no objective reads
+   * them there): the transformer over every position, the output head, one vocabulary chunk at a time, over the
+   * gathered rows only.
+   */
   private List<Entry> compute(List<TrainingSequence> chunk) {
     int width = chunk.stream().mapToInt(TrainingSequence::length).max().orElseThrow();
     long[] ids = new long[chunk.size() * width];
-    long[] next = new long[chunk.size() * width];
+    int[][] positions = new int[chunk.size()][];
+    int rows = 0;
     for (int b = 0; b < chunk.size(); b++) {
       int[] t = chunk.get(b).tokens();
       for (int i = 0; i < t.length; i++) {
         ids[b * width + i] = t[i];
-        next[b * width + i] = i + 1 < t.length ? t[i + 1] : 0;
+      }
+      positions[b] = chunk.get(b).lossPositions();
+      rows += positions[b].length;
+    }
+    long[] flat = new long[rows];
+    long[] next = new long[rows];
+    for (int b = 0, r = 0; b < chunk.size(); b++) {
+      int[] t = chunk.get(b).tokens();
+      for (int p : positions[b]) {
+        flat[r] = (long) b * width + p;
+        next[r++] = p + 1 < t.length ? t[p + 1] : 0;
       }
     }
     float[] la;
     float[] lse;
     NDManager m = reference.manager();
     try (NDScope ignored = new NDScope()) {
-      // The head one vocabulary chunk at a time: no [B, T, V] reference logits (issue #15).
+      // No [B, T, V] reference logits (issue #15): rows at the loss positions, the head in vocabulary chunks.
       NDArray hidden = model.hidden(m.create(ids, new Shape(chunk.size(), width)));
-      NDArray[] takenAndLse = ChunkedHead.takenLogitAndLogSumExp(model, hidden,
-          m.create(next, new Shape(chunk.size(), width)), ChunkedHead.DEFAULT_CHUNK);
+      long dim = hidden.getShape().get(2);
+      NDArray gathered = hidden.reshape(-1, dim).gather(m.create(flat, new Shape(rows, 1)).repeat(1, dim), 0);
+      NDArray[] takenAndLse = ChunkedHead.takenLogitAndLogSumExp(model, gathered, m.create(next),
+          ChunkedHead.DEFAULT_CHUNK);
       la = takenAndLse[0].toFloatArray();
       lse = takenAndLse[1].toFloatArray();
     }
     List<Entry> out = new ArrayList<>();
-    for (int b = 0; b < chunk.size(); b++) {
+    for (int b = 0, r = 0; b < chunk.size(); b++) {
       int n = chunk.get(b).length();
-      out.add(new Entry(Arrays.copyOfRange(la, b * width, b * width + n),
-          Arrays.copyOfRange(lse, b * width, b * width + n)));
+      float[] laRow = new float[n];
+      float[] lseRow = new float[n];
+      for (int p : positions[b]) {
+        laRow[p] = p + 1 < n ? la[r] : 0f; // the last position has no next token
+        lseRow[p] = lse[r++];
+      }
+      out.add(new Entry(laRow, lseRow));
     }
     return out;
   }

@@ -10,10 +10,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shiq.learner.objective.LossResult;
 import io.shiq.learner.objective.Objective;
 import io.shiq.learner.objective.Objectives;
+import io.shiq.learner.objective.PolicyOutputs;
 import io.shiq.learner.objective.TokenBatch;
 import io.shiq.learner.objective.TrainingSequence;
 import io.shiq.learner.reference.ReferenceCache;
 import io.shiq.policy.io.Safetensors;
+import io.shiq.policy.model.ChunkedHead;
 import io.shiq.policy.model.Llama;
 import io.shiq.policy.model.LlamaConfig;
 import io.shiq.policy.model.LlamaWeights;
@@ -60,6 +62,8 @@ public final class Trainer implements AutoCloseable {
   private final AdamW adam;
   private final Map<String, String> positions = new LinkedHashMap<>();
   private final List<ConfigChange> configChanges = new ArrayList<>();
+  private boolean fullLogits;
+  private int headChunk = ChunkedHead.DEFAULT_CHUNK;
 
   /**
    * Hyper-parameters changed when a run was resumed: they apply from update {@code fromStep} on.
@@ -107,6 +111,21 @@ public final class Trainer implements AutoCloseable {
     return reference;
   }
 
+  /**
+   * How the policy's output head is applied in training (the gradients are the same, to float precision). By default
+   * it runs at the loss positions only, {@code chunk} vocabulary ids at a time ({@link GatheredHead}); with
+   * {@code full} it builds the [B, T, V] logits of every position, the former path, kept for comparisons and
+   * benchmarks. Objectives that read the whole distribution (naive) always take the full path.
+   */
+  public Trainer head(boolean full, int chunk) {
+    if (chunk < 1) {
+      throw new IllegalArgumentException("head chunk must be >= 1, got " + chunk);
+    }
+    this.fullLogits = full;
+    this.headChunk = chunk;
+    return this;
+  }
+
   /** Updates applied so far. */
   public long step() {
     return adam.step();
@@ -124,6 +143,24 @@ public final class Trainer implements AutoCloseable {
 
   /** One update from {@code batch}, split into micro-batches whose gradients accumulate. */
   public StepStats step(List<TrainingSequence> batch) {
+    return run(batch, true);
+  }
+
+  /**
+   * The gradients one step on {@code batch} would apply (before clipping), by parameter name; the parameters and the
+   * optimizer are left as they were. For tests that compare ways of computing a step.
+   */
+  Map<String, float[]> gradients(List<TrainingSequence> batch) {
+    run(batch, false);
+    Map<String, float[]> out = new LinkedHashMap<>();
+    for (String name : adam.firstMoments().keySet()) {
+      out.put(name, parameter(name).getGradient().toFloatArray());
+    }
+    adam.zeroGradients();
+    return out;
+  }
+
+  private StepStats run(List<TrainingSequence> batch, boolean update) {
     if (batch.isEmpty()) {
       throw new IllegalArgumentException("empty training batch");
     }
@@ -159,9 +196,11 @@ public final class Trainer implements AutoCloseable {
         TokenBatch tb = TokenBatch.of(chunk, la, lse,
             objective.needsFullReference() ? reference.fullLogProbs(ids, policy.manager()) : null);
         NDArray hidden = model.hidden(ids);
-        NDArray logits = model.logits(hidden);
         NDArray values = valueHead == null ? null : valueHead.values(hidden, tb.promptPositions());
-        LossResult r = objective.loss(tb, logits, values);
+        GatheredHead head = fullLogits || objective.needsFullLogits() ? null
+            : GatheredHead.forward(model, hidden, tb, headChunk);
+        PolicyOutputs outputs = head == null ? PolicyOutputs.fromLogits(tb, model.logits(hidden)) : head.outputs();
+        LossResult r = objective.loss(tb, outputs, values);
         double chunkLoss = r.loss().getFloat();
         if (!Double.isFinite(chunkLoss)) {
           throw new ArithmeticException("loss is " + chunkLoss + " on trajectories " + ids(chunk) + " at step "
@@ -170,7 +209,12 @@ public final class Trainer implements AutoCloseable {
         double count = objective.normalizer(chunk);
         if (count > 0) {
           // Scalars, not mul(double): the backward pass reads this factor first (see Scalars).
-          gc.backward(r.loss().mul(Scalars.of(policy.manager(), count / total)));
+          NDArray scaled = r.loss().mul(Scalars.of(policy.manager(), count / total));
+          if (head == null) {
+            gc.backward(scaled);
+          } else {
+            head.backward(scaled, gc);
+          }
           loss += chunkLoss * count / total;
         }
         float kl = r.klEstimate().getFloat();
@@ -185,7 +229,7 @@ public final class Trainer implements AutoCloseable {
         tokens += (long) tb.batchSize() * tb.width();
       }
     }
-    double gradNorm = adam.update(1.0);
+    double gradNorm = update ? adam.update(1.0) : adam.gradientNorm();
     double seconds = (System.nanoTime() - t0) / 1e9;
     double meanReward = batch.stream().mapToDouble(TrainingSequence::totalReward).average().orElse(0);
     double meanResidual = priorities.values().stream().mapToDouble(Double::doubleValue).average().orElse(0);

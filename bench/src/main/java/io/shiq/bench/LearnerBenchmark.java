@@ -153,8 +153,9 @@ public final class LearnerBenchmark implements Callable<Integer> {
     double seconds;
     long peak;
     try (LlamaWeights w = LlamaWeights.random(config, 7, Device.cpu());
-         Trainer trainer = new Trainer(w.copy(), TrainerConfig.of(ObjectiveConfig.of("shiq", 0.05, 1.0),
-             OptimizerConfig.adamW(1e-4)).withMicroBatch(batch)).head(fullLogits, headChunk)) {
+         LlamaWeights policy = w.copy(); // the trainer trains it but does not own it
+         Trainer trainer = new Trainer(policy, TrainerConfig.of(ObjectiveConfig.of("shiq", 0.05, 1.0),
+             OptimizerConfig.adamW(1e-4)).withMicroBatch(batch)).computePath(!fullLogits, headChunk)) {
       trainer.step(sequences); // warm-up: reference values (cached from then on), allocator
       System.gc();
       resetPeakRss();

@@ -9,6 +9,7 @@ import io.shiq.learner.objective.TrainingSequence;
 import io.shiq.policy.model.ChunkedHead;
 import io.shiq.policy.model.Llama;
 import io.shiq.policy.model.LlamaWeights;
+import io.shiq.policy.model.SegmentedForward;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,6 +32,8 @@ public final class ReferenceCache implements AutoCloseable {
   private final Map<String, Entry> cache;
   private long hits;
   private long misses;
+  private boolean linearMemory = true;
+  private int headChunk = ChunkedHead.DEFAULT_CHUNK;
 
   /**
    * @param reference  the frozen reference weights (owned by the cache from now on)
@@ -47,6 +50,18 @@ public final class ReferenceCache implements AutoCloseable {
         return size() > maxEntries;
       }
     };
+  }
+
+  /**
+   * Computes the values the way the trainer computes the policy's ({@code Trainer#computePath}): the same attention
+   * and head chunking, so that a policy equal to the reference gives exactly the reference's numbers (zero residuals
+   * and zero gradients at initialisation without rewards, not rounding noise that Adam would scale up to full steps).
+   * Clears the cache.
+   */
+  public void computePath(boolean linearMemory, int headChunk) {
+    this.linearMemory = linearMemory;
+    this.headChunk = headChunk;
+    cache.clear();
   }
 
   public LlamaWeights weights() {
@@ -134,11 +149,25 @@ public final class ReferenceCache implements AutoCloseable {
     NDManager m = reference.manager();
     try (NDScope ignored = new NDScope()) {
       // No [B, T, V] reference logits (issue #15): rows at the loss positions, the head in vocabulary chunks.
-      NDArray hidden = model.hidden(m.create(ids, new Shape(chunk.size(), width)));
+      NDArray tokens = m.create(ids, new Shape(chunk.size(), width));
+      NDArray hidden = linearMemory ? SegmentedForward.run(model, tokens).hidden() : model.hidden(tokens);
       long dim = hidden.getShape().get(2);
-      NDArray gathered = hidden.reshape(-1, dim).gather(m.create(flat, new Shape(rows, 1)).repeat(1, dim), 0);
-      NDArray[] takenAndLse = ChunkedHead.takenLogitAndLogSumExp(model, gathered, m.create(next),
-          ChunkedHead.DEFAULT_CHUNK);
+      NDArray[] takenAndLse;
+      if (linearMemory) {
+        NDArray gathered = hidden.reshape(-1, dim).gather(m.create(flat, new Shape(rows, 1)).repeat(1, dim), 0);
+        takenAndLse = ChunkedHead.takenLogitAndLogSumExp(model, gathered, m.create(next), headChunk);
+      } else {
+        // The former path's policy takes [B, T, V] logits: the same product here gives the same floats (one over
+        // fewer rows may round differently), then the loss positions are read off.
+        long[] nextAll = new long[ids.length];
+        for (int r = 0; r < rows; r++) {
+          nextAll[(int) flat[r]] = next[r];
+        }
+        NDArray[] all = ChunkedHead.takenLogitAndLogSumExp(model, hidden,
+            m.create(nextAll, new Shape(chunk.size(), width)), headChunk);
+        NDArray at = m.create(flat);
+        takenAndLse = new NDArray[] {all[0].reshape(-1).gather(at, 0), all[1].reshape(-1).gather(at, 0)};
+      }
       la = takenAndLse[0].toFloatArray();
       lse = takenAndLse[1].toFloatArray();
     }

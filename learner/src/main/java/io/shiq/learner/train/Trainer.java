@@ -19,6 +19,7 @@ import io.shiq.policy.model.ChunkedHead;
 import io.shiq.policy.model.Llama;
 import io.shiq.policy.model.LlamaConfig;
 import io.shiq.policy.model.LlamaWeights;
+import io.shiq.policy.model.SegmentedForward;
 import io.shiq.policy.engine.TorchEngine;
 import io.shiq.policy.model.Scalars;
 import io.shiq.schemas.storage.Directories;
@@ -62,7 +63,7 @@ public final class Trainer implements AutoCloseable {
   private final AdamW adam;
   private final Map<String, String> positions = new LinkedHashMap<>();
   private final List<ConfigChange> configChanges = new ArrayList<>();
-  private boolean fullLogits;
+  private boolean linearMemory = true;
   private int headChunk = ChunkedHead.DEFAULT_CHUNK;
 
   /**
@@ -112,17 +113,21 @@ public final class Trainer implements AutoCloseable {
   }
 
   /**
-   * How the policy's output head is applied in training (the gradients are the same, to float precision). By default
-   * it runs at the loss positions only, {@code chunk} vocabulary ids at a time ({@link GatheredHead}); with
-   * {@code full} it builds the [B, T, V] logits of every position, the former path, kept for comparisons and
-   * benchmarks. Objectives that read the whole distribution (naive) always take the full path.
+   * How a step computes its gradients (the same gradients, to float precision). By default in memory linear in the
+   * sequence length: attention in blocks of queries with a hand-written backward pass ({@link SegmentedForward}) and
+   * the output head at the loss positions only, {@code headChunk} vocabulary ids at a time ({@link GatheredHead}).
+   * With {@code linearMemory} false, the former path: autograd through the plain forward pass and [B, T, V] logits at
+   * every position (attention probabilities [B, heads, T, T] per layer), kept for comparisons and benchmarks.
+   * Objectives that read the whole distribution (naive) build full logits on either path.
    */
-  public Trainer head(boolean full, int chunk) {
-    if (chunk < 1) {
-      throw new IllegalArgumentException("head chunk must be >= 1, got " + chunk);
+  public Trainer computePath(boolean linearMemory, int headChunk) {
+    if (headChunk < 1) {
+      throw new IllegalArgumentException("head chunk must be >= 1, got " + headChunk);
     }
-    this.fullLogits = full;
-    this.headChunk = chunk;
+    this.linearMemory = linearMemory;
+    this.headChunk = headChunk;
+    // The former path's policy takes the log-sum-exp in one pass; a chunk of the whole vocabulary does the same.
+    reference.computePath(linearMemory, linearMemory ? headChunk : Integer.MAX_VALUE);
     return this;
   }
 
@@ -195,9 +200,10 @@ public final class Trainer implements AutoCloseable {
         NDArray ids = TokenBatch.of(chunk, la, lse, null).inputIds(policy.manager());
         TokenBatch tb = TokenBatch.of(chunk, la, lse,
             objective.needsFullReference() ? reference.fullLogProbs(ids, policy.manager()) : null);
-        NDArray hidden = model.hidden(ids);
+        SegmentedForward segments = linearMemory ? SegmentedForward.run(model, ids) : null;
+        NDArray hidden = segments == null ? model.hidden(ids) : segments.hidden();
         NDArray values = valueHead == null ? null : valueHead.values(hidden, tb.promptPositions());
-        GatheredHead head = fullLogits || objective.needsFullLogits() ? null
+        GatheredHead head = !linearMemory || objective.needsFullLogits() ? null
             : GatheredHead.forward(model, hidden, tb, headChunk);
         PolicyOutputs outputs = head == null ? PolicyOutputs.fromLogits(tb, model.logits(hidden)) : head.outputs();
         LossResult r = objective.loss(tb, outputs, values);
@@ -214,6 +220,9 @@ public final class Trainer implements AutoCloseable {
             gc.backward(scaled);
           } else {
             head.backward(scaled, gc);
+          }
+          if (segments != null) {
+            segments.backward(gc); // from the hidden states down through every layer
           }
           loss += chunkLoss * count / total;
         }

@@ -89,8 +89,31 @@ class GatheredHeadTest {
                                                 List<TrainingSequence> sequences) {
     TrainerConfig config = new TrainerConfig(objective, OptimizerConfig.adamW(1e-3), 4, 7, 1000);
     try (LlamaWeights w = LlamaWeights.random(config(tied), 5, Device.cpu());
-         Trainer trainer = new Trainer(w.copy(), config).head(full, 5)) {
+         Trainer trainer = new Trainer(w, config).computePath(!full, 5)) {
       return trainer.gradients(sequences);
+    }
+  }
+
+  /**
+   * A policy equal to its reference, without rewards, has exactly zero gradient on either path: the reference values
+   * are computed the way the policy's are (same attention, same head chunks), so no rounding noise reaches AdamW,
+   * which would scale it up to full-size steps.
+   */
+  @Test
+  void noRewardsAtInitialisationGiveExactlyZeroGradients() {
+    List<TrainingSequence> sequences = new ArrayList<>();
+    for (TrainingSequence s : batch(6, 23, 5)) {
+      sequences.add(new TrainingSequence(s.id(), s.tokens(), s.actionMask(), new float[s.length()], s.truncated(), 0));
+    }
+    for (String name : List.of("shiq", "shifted-init")) {
+      for (boolean full : new boolean[] {false, true}) {
+        Map<String, float[]> g = gradients(true, ObjectiveConfig.of(name, 0.3, 0.9), full, sequences);
+        g.forEach((p, values) -> {
+          for (float x : values) {
+            assertEquals(0f, x, name + (full ? " full" : " linear") + ": gradient of " + p);
+          }
+        });
+      }
     }
   }
 

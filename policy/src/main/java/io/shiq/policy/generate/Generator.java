@@ -15,12 +15,14 @@ import java.util.SplittableRandom;
 /**
  * Batched generation with a KV cache. Prompts of different lengths are left-padded into one batch (padding is
  * masked out and rotary positions start at 0 for every prompt), then one token per sequence is sampled per
- * step. Sampling happens on the host from the last position's logits; only [B, V] floats cross per step.
- * Sampling uses softmax(logits) only: no reference model is involved.
+ * step from the last position's logits: on the device for greedy decoding and plain temperature sampling (only the
+ * B chosen ids and their log-probabilities cross to the host), on the host with top-k or top-p (then [B, V] floats
+ * cross per step). Sampling uses softmax(logits) only: no reference model is involved.
  */
 public final class Generator {
   private final Llama model;
   private final boolean useKvCache;
+  private final Sampler.Place samplingPlace;
 
   public Generator(Llama model) {
     this(model, true);
@@ -30,8 +32,13 @@ public final class Generator {
    * @param useKvCache false recomputes the whole sequence at every step (quadratic; for benchmarks and checks)
    */
   public Generator(Llama model, boolean useKvCache) {
+    this(model, useKvCache, Sampler.Place.AUTO);
+  }
+
+  Generator(Llama model, boolean useKvCache, Sampler.Place samplingPlace) {
     this.model = model;
     this.useKvCache = useKvCache;
+    this.samplingPlace = samplingPlace;
   }
 
   public List<Generation> generate(List<int[]> prompts, SamplingParams params) {
@@ -72,7 +79,7 @@ public final class Generator {
       }
       nextPosition[b] = p.length;
     }
-    Sampler sampler = new Sampler(params);
+    Sampler sampler = new Sampler(params, samplingPlace);
     SplittableRandom[] rngs = new SplittableRandom[batch];
     List<List<Integer>> out = new ArrayList<>();
     List<List<Float>> logProbs = new ArrayList<>();
@@ -84,13 +91,16 @@ public final class Generator {
       logProbs.add(new ArrayList<>());
     }
     NDManager manager = model.weights().manager();
-    try (KvCache cache = new KvCache(model.config().nLayers())) {
-      float[] last;
+    boolean[] done = new boolean[batch];
+    int capacity = (int) Math.min(model.config().maxSeqLen(), (long) maxLen + params.maxNewTokens());
+    try (KvCache cache = new KvCache(model.config().nLayers(), useKvCache ? capacity : 0)) {
+      Sampler.Choice[] choices;
       try (NDScope ignored = new NDScope()) {
         // Sampling reads one position per stream: the output head ([D, V], the largest matmul at real vocabularies)
         // runs on the last prompt position only, not on every prompt position (prompts are left-padded).
-        NDArray hidden = model.hidden(manager.create(tokens, new Shape(batch, maxLen)), positions, cache, valid);
-        last = model.logits(hidden.get(new NDIndex(":, -1:, :"))).toFloatArray();
+        NDArray hidden = model.hidden(manager.create(tokens, new Shape(batch, maxLen)), positions,
+            useKvCache ? cache : null, valid);
+        choices = sampler.chooseAll(model.logits(hidden.get(new NDIndex(":, -1:, :"))), done, rngs);
       }
       int active = batch;
       long[] step = new long[batch];
@@ -100,7 +110,7 @@ public final class Generator {
           if (finish[b] != null) {
             continue;
           }
-          Sampler.Choice choice = sampler.choose(last, b * vocab, vocab, rngs[b]);
+          Sampler.Choice choice = choices[b];
           out.get(b).add(choice.token());
           logProbs.get(b).add(choice.behaviourLogProb());
           step[b] = choice.token();
@@ -113,6 +123,7 @@ public final class Generator {
             finish[b] = Generation.FinishReason.CONTEXT;
           }
           if (finish[b] != null) {
+            done[b] = true;
             active--;
           }
         }
@@ -124,7 +135,7 @@ public final class Generator {
           try (NDScope ignored = new NDScope()) {
             NDArray logits = model.forward(manager.create(step, new Shape(batch, 1)), stepPositions.clone(), cache,
                 null);
-            last = logits.toFloatArray();
+            choices = sampler.chooseAll(logits, done, rngs);
           }
         } else {
           int width = maxLen + n + 1;
@@ -138,7 +149,7 @@ public final class Generator {
           valid = grown;
           try (NDScope ignored = new NDScope()) {
             NDArray hidden = model.hidden(manager.create(tokens, new Shape(batch, width)), positions, null, valid);
-            last = model.logits(hidden.get(new NDIndex(":, -1:, :"))).toFloatArray();
+            choices = sampler.chooseAll(model.logits(hidden.get(new NDIndex(":, -1:, :"))), done, rngs);
           }
         }
       }

@@ -2,16 +2,23 @@ package io.shiq.policy.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 
 /**
- * Keys and values of every layer for the positions seen so far, [B, nKvHeads, S, headSize] each, plus (on the host)
- * which of the S key positions are real tokens (left padding is not). Device arrays are taken out of any
- * {@link NDScope} so the cache outlives the step that wrote it; close the cache when the generation ends.
+ * Keys and values of every layer for the positions seen so far, plus (on the host) which of the S key positions are
+ * real tokens (left padding is not). Each layer's keys live in one preallocated buffer [B, nKvHeads, headSize, C]
+ * (transposed, as q k^T reads them) and its values in one [B, nKvHeads, C, headSize], C >= S: a step writes its
+ * positions in place (one op per array) instead of copying the whole cache into a longer one, and reads the first S
+ * positions as views. C starts at the capacity hint (or what the first call needs) and doubles when outgrown.
+ * Device arrays are taken out of any {@link NDScope} so the cache outlives the step that wrote it; close the cache
+ * when the generation ends.
  */
 public final class KvCache implements AutoCloseable {
-  private final NDArray[] keys;
-  private final NDArray[] values;
+  private final NDArray[] keys;   // [B, KvH, hd, C] per layer
+  private final NDArray[] values; // [B, KvH, C, hd] per layer
+  private final int capacityHint;
   private float[] keyValid = new float[0]; // [B * capacity] row-major, 1 real, 0 padding
   private int batch;
   private int capacity;
@@ -19,8 +26,17 @@ public final class KvCache implements AutoCloseable {
   private int length;
 
   public KvCache(int nLayers) {
+    this(nLayers, 0);
+  }
+
+  /**
+   * @param capacityHint positions to allocate room for at the first call (the prompt plus the tokens to generate);
+   *                     the buffers grow by doubling past it
+   */
+  public KvCache(int nLayers, int capacityHint) {
     this.keys = new NDArray[nLayers];
     this.values = new NDArray[nLayers];
+    this.capacityHint = capacityHint;
   }
 
   /** Number of positions cached (S). */
@@ -37,13 +53,33 @@ public final class KvCache implements AutoCloseable {
     return keyValid[row * capacity + position] > 0;
   }
 
-  /** Appends this step's keys and values of one layer; returns the full [B, KvH, S, hd] arrays. */
-  NDArray[] append(int layer, NDArray k, NDArray v) {
-    NDArray newK = keys[layer] == null ? k : keys[layer].concat(k, 2);
-    NDArray newV = values[layer] == null ? v : values[layer].concat(v, 2);
-    replace(keys, layer, newK);
-    replace(values, layer, newV);
-    return new NDArray[] {newK, newV};
+  /**
+   * Writes this call's transposed keys [B, KvH, hd, T] and values [B, KvH, T, hd] of one layer at positions
+   * {@link #length()}..+T; returns views of all S = length + T positions, [B, KvH, hd, S] and [B, KvH, S, hd].
+   */
+  NDArray[] append(int layer, NDArray keysT, NDArray v) {
+    Shape vs = v.getShape();
+    int steps = (int) vs.get(2);
+    int end = length + steps;
+    int allocated = keys[layer] == null ? 0 : (int) keys[layer].getShape().get(3);
+    if (end > allocated) {
+      int deviceCapacity = allocated == 0 ? Math.max(end, capacityHint) : Math.max(end, 2 * allocated);
+      long b = vs.get(0);
+      long heads = vs.get(1);
+      long hd = vs.get(3);
+      NDArray k = keysT.getManager().zeros(new Shape(b, heads, hd, deviceCapacity), keysT.getDataType());
+      NDArray val = v.getManager().zeros(new Shape(b, heads, deviceCapacity, hd), v.getDataType());
+      if (keys[layer] != null && length > 0) {
+        k.set(new NDIndex(":, :, :, :{}", length), keys[layer].get(new NDIndex(":, :, :, :{}", length)));
+        val.set(new NDIndex(":, :, :{}", length), values[layer].get(new NDIndex(":, :, :{}", length)));
+      }
+      replace(keys, layer, k);
+      replace(values, layer, val);
+    }
+    keys[layer].set(new NDIndex(":, :, :, {}:{}", length, end), keysT);
+    values[layer].set(new NDIndex(":, :, {}:{}", length, end), v);
+    return new NDArray[] {keys[layer].get(new NDIndex(":, :, :, :{}", end)),
+        values[layer].get(new NDIndex(":, :, :{}", end))};
   }
 
   /** Records the validity of the new positions (null: all real) and advances the length. */

@@ -30,7 +30,7 @@ import ai.djl.nn.core.Linear;
  */
 public final class Llama {
   /** Additive attention mask value: finite, so a fully masked row cannot turn into NaN. */
-  private static final float MASKED = -1e9f;
+  static final float MASKED = -1e9f;
 
   /** How rotary embeddings are applied; AUTO picks per call by size. Both give the same numbers. */
   public enum RopeMode { AUTO, MATRIX, ELEMENTWISE }
@@ -38,6 +38,9 @@ public final class Llama {
   private final LlamaWeights w;
   private final LlamaConfig c;
   private final float[] inverseFrequencies;
+  /** cos and sin of every position below maxSeqLen and every frequency, [position * hd/2 + i], computed once. */
+  private final float[] cosTable;
+  private final float[] sinTable;
   private final RopeMode ropeMode;
 
   public Llama(LlamaWeights weights) {
@@ -53,6 +56,26 @@ public final class Llama {
     for (int i = 0; i < half; i++) {
       inverseFrequencies[i] = (float) (1.0 / Math.pow(c.ropeTheta(), (2.0 * i) / c.headSize()));
     }
+    this.cosTable = new float[c.maxSeqLen() * half];
+    this.sinTable = new float[c.maxSeqLen() * half];
+    for (int p = 0; p < c.maxSeqLen(); p++) {
+      for (int i = 0; i < half; i++) {
+        double angle = p * inverseFrequencies[i];
+        cosTable[p * half + i] = (float) Math.cos(angle);
+        sinTable[p * half + i] = (float) Math.sin(angle);
+      }
+    }
+  }
+
+  /** cos of the rotary angle of position {@code p} and frequency {@code i} (the same float as computing it). */
+  private float cos(long p, int i) {
+    int half = inverseFrequencies.length;
+    return p >= 0 && p < c.maxSeqLen() ? cosTable[(int) p * half + i] : (float) Math.cos(p * inverseFrequencies[i]);
+  }
+
+  private float sin(long p, int i) {
+    int half = inverseFrequencies.length;
+    return p >= 0 && p < c.maxSeqLen() ? sinTable[(int) p * half + i] : (float) Math.sin(p * inverseFrequencies[i]);
   }
 
   public LlamaWeights weights() {
@@ -112,12 +135,14 @@ public final class Llama {
     }
     Rotary rope = rotary(m, positions, batch, steps);
     NDArray mask = attentionMask(m, batch, steps, past, cache, valid);
+    NDArray scale = Scalars.of(m, 1.0 / Math.sqrt(c.headSize())); // one per call, not per layer
 
-    NDArray x = embed(tokens).reshape(batch, steps, c.dim());
+    // With a cache the call is generation (never differentiated): a gather, not the one-hot matmul, reads the rows.
+    NDArray x = embed(tokens, cache == null).reshape(batch, steps, c.dim());
     for (int l = 0; l < c.nLayers(); l++) {
       LlamaWeights.Layer layer = w.layers().get(l);
       NDArray h = rmsnorm(x, layer.attnNorm());
-      x = x.add(attention(h, layer, l, rope, mask, cache));
+      x = x.add(attention(h, layer, l, rope, mask, scale, cache));
       h = rmsnorm(x, layer.ffnNorm());
       x = x.add(swiglu(h, layer));
     }
@@ -130,12 +155,14 @@ public final class Llama {
   /**
    * Rows of the embedding for tokens [B, T], as [B*T, D]. Small lookups go through a one-hot matmul because its
    * backward is a matmul and so deterministic; the index-based backward accumulates repeated tokens (BOS in every
-   * row) in a thread-dependent order, which breaks bit-for-bit resumption of training on CPU.
+   * row) in a thread-dependent order, which breaks bit-for-bit resumption of training on CPU. Both give the same
+   * rows bit for bit (1 * x + 0 * y + ... is x); {@code differentiable} false (generation) takes the gather, which at
+   * a real vocabulary saves a [B*T, V] x [V, D] product per step.
    */
-  private NDArray embed(NDArray tokens) {
+  NDArray embed(NDArray tokens, boolean differentiable) {
     NDArray table = w.tokenEmbedding().getArray();
     NDArray flat = tokens.reshape(-1);
-    if (flat.size() * c.vocabSize() <= ONE_HOT_LIMIT) {
+    if (differentiable && flat.size() * c.vocabSize() <= ONE_HOT_LIMIT) {
       return flat.oneHot(c.vocabSize(), DataType.FLOAT32).matMul(table);
     }
     return table.get(flat);
@@ -153,54 +180,58 @@ public final class Llama {
   /** Largest (tokens x vocabulary) one-hot built for an embedding lookup (64 M floats = 256 MB). */
   private static final long ONE_HOT_LIMIT = 1L << 26;
 
-  private NDArray attention(NDArray h, LlamaWeights.Layer layer, int l, Rotary rope, NDArray mask, KvCache cache) {
+  private NDArray attention(NDArray h, LlamaWeights.Layer layer, int l, Rotary rope, NDArray mask, NDArray scale,
+                            KvCache cache) {
     long b = h.getShape().get(0);
     long t = h.getShape().get(1);
     int hd = c.headSize();
     int group = c.nHeads() / c.nKvHeads();
     NDArray q = rope.apply(linear(h, layer.wq(), layer.bq()).reshape(b, t, c.nHeads(), hd));
     NDArray k = rope.apply(linear(h, layer.wk(), layer.bk()).reshape(b, t, c.nKvHeads(), hd));
-    NDArray v = linear(h, layer.wv(), layer.bv()).reshape(b, t, c.nKvHeads(), hd);
+    NDArray v = linear(h, layer.wv(), layer.bv());
+    NDArray keysT; // [B, KvH, hd, T]: keys are kept transposed, ready for q k^T
     if (t == 1) {
-      // One new position (decoding): [B, 1, heads, hd] is already [B, heads, 1, hd] in memory.
+      // One new position (decoding): [B, 1, heads, hd] is already [B, heads, 1, hd] (and [B, heads, hd, 1]) in memory.
       q = q.reshape(b, c.nKvHeads(), group, hd);
-      k = k.reshape(b, c.nKvHeads(), 1, hd);
+      keysT = k.reshape(b, c.nKvHeads(), hd, 1);
       v = v.reshape(b, c.nKvHeads(), 1, hd);
     } else {
       q = q.transpose(0, 2, 1, 3).reshape(b, c.nKvHeads(), group * t, hd); // head kv*group+j reads kv head kv
-      k = k.transpose(0, 2, 1, 3);                                          // [B, KvH, T, hd]
-      v = v.transpose(0, 2, 1, 3);
+      keysT = k.transpose(0, 2, 3, 1);                                      // [B, KvH, hd, T]
+      v = v.reshape(b, t, c.nKvHeads(), hd).transpose(0, 2, 1, 3);          // [B, KvH, T, hd]
     }
     if (cache != null) {
-      NDArray[] kv = cache.append(l, k, v);                                  // [B, KvH, S, hd]
-      k = kv[0];
+      NDArray[] kv = cache.append(l, keysT, v);                              // [B, KvH, hd, S], [B, KvH, S, hd]
+      keysT = kv[0];
       v = kv[1];
     }
-    long s = k.getShape().get(2);
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2))
-        .mul(Scalars.of(h.getManager(), 1.0 / Math.sqrt(hd)))             // not mul(double): see Scalars
-        .reshape(b, c.nKvHeads(), group, t, s)
-        .add(mask);                                                          // mask: [B or 1, 1, 1, T, S]
-    NDArray out = scores.softmax(-1)
+    long s = keysT.getShape().get(3);
+    NDArray scores = q.matMul(keysT).mul(scale);                             // not mul(double): see Scalars
+    if (t == 1) {
+      // mask: [B or 1, 1, 1, S], broadcast over [B, KvH, group, S]
+      return linear(scores.add(mask).softmax(-1).matMul(v).reshape(b, 1, c.dim()), layer.wo(), null);
+    }
+    NDArray out = scores.reshape(b, c.nKvHeads(), group, t, s)
+        .add(mask)                                                           // mask: [B or 1, 1, 1, T, S]
+        .softmax(-1)
         .reshape(b, c.nKvHeads(), group * t, s)
         .matMul(v);                                                          // [B, KvH, group*T, hd]
-    out = t == 1 ? out.reshape(b, 1, c.dim())
-        : out.reshape(b, c.nHeads(), t, hd).transpose(0, 2, 1, 3).reshape(b, t, c.dim());
+    out = out.reshape(b, c.nHeads(), t, hd).transpose(0, 2, 1, 3).reshape(b, t, c.dim());
     return linear(out, layer.wo(), null);
   }
 
-  private NDArray swiglu(NDArray h, LlamaWeights.Layer layer) {
+  NDArray swiglu(NDArray h, LlamaWeights.Layer layer) {
     NDArray gate = linear(h, layer.w1(), null);
     NDArray up = linear(h, layer.w3(), null);
     return linear(gate.mul(Activation.sigmoid(gate)).mul(up), layer.w2(), null);
   }
 
-  private NDArray rmsnorm(NDArray x, Parameter gain) {
+  NDArray rmsnorm(NDArray x, Parameter gain) {
     NDArray ms = x.square().mean(new int[] {-1}, true);
     return x.div(ms.add(c.normEps()).sqrt()).mul(gain.getArray());
   }
 
-  private static NDArray linear(NDArray x, Parameter weight, Parameter bias) {
+  static NDArray linear(NDArray x, Parameter weight, Parameter bias) {
     NDList out = bias == null ? Linear.linear(x, weight.getArray()) : Linear.linear(x, weight.getArray(),
         bias.getArray());
     return out.singletonOrThrow();
@@ -211,8 +242,8 @@ public final class Llama {
    * [hd, hd] matrix applied with one matmul; for large ones (training) cos/sin tables are applied elementwise.
    * Both are built on the host from the positions.
    */
-  private final class Rotary {
-    private final NDArray rotation; // [B, T, 1, hd, hd] (transposed), or null
+  final class Rotary {
+    private final NDArray rotation; // [B, T, hd, hd] (transposed), or null
     private final NDArray cos;      // [B, T, 1, hd/2]
     private final NDArray sin;
 
@@ -225,7 +256,7 @@ public final class Llama {
     /** Rotates x [B, T, heads, hd]. */
     NDArray apply(NDArray x) {
       if (rotation != null) {
-        return x.expandDims(3).matMul(rotation).squeeze(3);
+        return x.matMul(rotation); // [B, T, heads, hd] x [B, T, hd, hd]: one batched product
       }
       int half = c.headSize() / 2;
       Shape shape = x.getShape();
@@ -246,7 +277,7 @@ public final class Llama {
   /** Largest B*T*hd*hd for which rotation matrices are used. */
   private static final long ROTATION_MATRIX_LIMIT = 1L << 20;
 
-  private Rotary rotary(NDManager m, long[] positions, int batch, int steps) {
+  Rotary rotary(NDManager m, long[] positions, int batch, int steps) {
     int hd = c.headSize();
     int half = hd / 2;
     boolean pairs = c.ropeLayout() == LlamaConfig.RopeLayout.PAIRS;
@@ -261,9 +292,8 @@ public final class Llama {
       for (int p = 0; p < batch * steps; p++) {
         int base = p * hd * hd;
         for (int i = 0; i < half; i++) {
-          double angle = positions[p] * inverseFrequencies[i];
-          float cs = (float) Math.cos(angle);
-          float sn = (float) Math.sin(angle);
+          float cs = cos(positions[p], i);
+          float sn = sin(positions[p], i);
           int a = pairs ? 2 * i : i;
           int bIdx = pairs ? 2 * i + 1 : i + half;
           // out_a = x_a cos - x_b sin ; out_b = x_a sin + x_b cos
@@ -273,15 +303,14 @@ public final class Llama {
           r[base + bIdx * hd + bIdx] = cs;
         }
       }
-      return new Rotary(m.create(r, new Shape(batch, steps, 1, hd, hd)), null, null);
+      return new Rotary(m.create(r, new Shape(batch, steps, hd, hd)), null, null);
     }
     float[] cs = new float[batch * steps * half];
     float[] sn = new float[batch * steps * half];
     for (int p = 0; p < batch * steps; p++) {
       for (int i = 0; i < half; i++) {
-        double angle = positions[p] * inverseFrequencies[i];
-        cs[p * half + i] = (float) Math.cos(angle);
-        sn[p * half + i] = (float) Math.sin(angle);
+        cs[p * half + i] = cos(positions[p], i);
+        sn[p * half + i] = sin(positions[p], i);
       }
     }
     Shape shape = new Shape(batch, steps, 1, half);
@@ -289,7 +318,7 @@ public final class Llama {
   }
 
   /**
-   * Additive mask [B or 1, 1, 1, T, S], built on the host: query i (absolute position past+i) sees key j when
+   * Additive mask [B or 1, 1, 1, T, S] ([B or 1, 1, 1, S] when T = 1), built on the host: query i (absolute position past+i) sees key j when
    * j <= past+i and key j is a real token; it always sees itself, so rows of padding stay finite.
    */
   private NDArray attentionMask(NDManager m, int batch, int steps, int past, KvCache cache, float[] valid) {
@@ -308,6 +337,6 @@ public final class Llama {
         }
       }
     }
-    return m.create(bias, new Shape(rows, 1, 1, steps, total));
+    return m.create(bias, steps == 1 ? new Shape(rows, 1, 1, total) : new Shape(rows, 1, 1, steps, total));
   }
 }

@@ -76,10 +76,11 @@ public final class KvCache implements AutoCloseable {
       replace(keys, layer, k);
       replace(values, layer, val);
     }
-    keys[layer].set(new NDIndex(":, :, :, {}:{}", length, end), keysT);
-    values[layer].set(new NDIndex(":, :, {}:{}", length, end), v);
-    return new NDArray[] {keys[layer].get(new NDIndex(":, :, :, :{}", end)),
-        values[layer].get(new NDIndex(":, :, :{}", end))};
+    // Indices built directly, not parsed from strings: this runs for every layer of every decode step.
+    keys[layer].set(new NDIndex().addAllDim(3).addSliceDim(length, end), keysT);
+    values[layer].set(new NDIndex().addAllDim(2).addSliceDim(length, end), v);
+    return new NDArray[] {keys[layer].get(new NDIndex().addAllDim(3).addSliceDim(0, end)),
+        values[layer].get(new NDIndex().addAllDim(2).addSliceDim(0, end))};
   }
 
   /** Records the validity of the new positions (null: all real) and advances the length. */

@@ -2,6 +2,9 @@ package io.shiq.envs;
 
 import io.shiq.avro.Role;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.OptionalDouble;
 import java.util.function.Function;
 
@@ -24,6 +27,14 @@ public interface Environment {
    * @param referenceLogProbs ln pi_ref(.|context) over the vocabulary, for a context of token ids (the opening, then
    *                          actions)
    */
+  /**
+   * Where a policy turn ends when the environment decides it (a chat template's end-of-turn token); empty: the
+   * tokenizer's stop tokens.
+   */
+  default Optional<Set<Integer>> stopTokens() {
+    return Optional.empty();
+  }
+
   default OptionalDouble regularisedOptimumReward(Function<int[], double[]> referenceLogProbs, double beta) {
     return OptionalDouble.empty();
   }
@@ -41,5 +52,11 @@ public interface Environment {
 
     /** The policy's turn (its token ids and their text); returns what follows. */
     Step act(int[] tokens, String text);
+
+    /** What the environment records about the episode in its trajectory's metadata (a verdict, counts); read once
+     * the episode ends or is cut. */
+    default Map<String, String> metadata() {
+      return Map.of();
+    }
   }
 }

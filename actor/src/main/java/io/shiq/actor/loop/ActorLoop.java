@@ -2,11 +2,8 @@ package io.shiq.actor.loop;
 
 import io.shiq.envs.Environment;
 import io.shiq.actor.weights.WeightSubscriber;
-import io.shiq.avro.Role;
 import io.shiq.avro.Trajectory;
 import io.shiq.avro.TrajectoryOrigin;
-import io.shiq.avro.Turn;
-import io.shiq.policy.generate.Generation;
 import io.shiq.policy.generate.Generator;
 import io.shiq.policy.generate.SamplingParams;
 import io.shiq.policy.model.Llama;
@@ -16,6 +13,7 @@ import io.shiq.schemas.topic.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -99,90 +97,28 @@ public final class ActorLoop implements BatchSource, AutoCloseable {
     long batch = batches++;
     int n = settings.episodesPerBatch();
     List<Environment.Episode> live = new ArrayList<>();
-    List<List<Turn>> turns = new ArrayList<>();
-    List<List<Integer>> context = new ArrayList<>();
-    boolean[] done = new boolean[n];
-    boolean[] truncated = new boolean[n];
     for (int i = 0; i < n; i++) {
-      Environment.Episode e = environment.start(settings.seed() * 1_000_003L + episodes + i);
-      live.add(e);
-      List<Turn> ts = new ArrayList<>();
-      List<Integer> ctx = new ArrayList<>();
-      for (Environment.Observation o : e.opening()) {
-        ts.add(observation(o));
-        for (int t : o.tokens()) {
-          ctx.add(t);
-        }
-      }
-      turns.add(ts);
-      context.add(ctx);
+      live.add(environment.start(settings.seed() * 1_000_003L + episodes + i));
     }
-    Generator generator = new Generator(new Llama(policy));
-    int maxContext = policy.config().maxSeqLen();
-    for (int turn = 0; turn < settings.maxTurns(); turn++) {
-      List<Integer> active = new ArrayList<>();
-      List<int[]> prompts = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        if (!done[i] && !truncated[i]) {
-          if (context.get(i).size() >= maxContext - 1) {
-            truncated[i] = true;
-            continue;
-          }
-          active.add(i);
-          prompts.add(context.get(i).stream().mapToInt(Integer::intValue).toArray());
-        }
-      }
-      if (active.isEmpty()) {
-        break;
-      }
-      SamplingParams p = settings.sampling();
-      SamplingParams seeded = new SamplingParams(p.temperature(), p.topK(), p.topP(), p.maxNewTokens(),
-          p.stopTokens(), p.seed() + settings.seed() * 7919L + batch * 1_000_003L + turn * 65_537L);
-      List<Generation> out = generator.generate(prompts, seeded);
-      for (int k = 0; k < active.size(); k++) {
-        int i = active.get(k);
-        Generation g = out.get(k);
-        String text = tokenizer.decode(g.tokens());
-        Environment.Step step = live.get(i).act(g.tokens(), text);
-        List<Float> logProbs = new ArrayList<>();
-        List<Boolean> mask = new ArrayList<>();
-        List<Integer> ids = new ArrayList<>();
-        for (int t = 0; t < g.tokens().length; t++) {
-          ids.add(g.tokens()[t]);
-          mask.add(true);
-          logProbs.add(g.behaviourLogProbs()[t]);
-          context.get(i).add(g.tokens()[t]);
-        }
-        turns.get(i).add(Turn.newBuilder().setRole(Role.ASSISTANT).setTokenIds(ids).setActionMask(mask)
-            .setBehaviourLogProbs(logProbs).setReward(step.reward()).setPolicyVersion(version).setText(text)
-            .build());
-        for (Environment.Observation o : step.next()) {
-          turns.get(i).add(observation(o));
-          for (int t : o.tokens()) {
-            context.get(i).add(t);
-          }
-        }
-        // The environment decides when an episode ends: once it says done, its reward is final and the episode is
-        // terminal, even when the turn hit the token budget (the budget is part of the task). Only an episode the
-        // environment wanted to continue (context full, out of turns) is truncated and bootstrapped from V; marking
-        // terminal episodes truncated made learners bootstrap from an untrained state whose value drifted and undid
-        // what they had learnt (issue #12; Pardo et al. 2018, "Time Limits in Reinforcement Learning").
-        if (step.done()) {
-          done[i] = true;
-        }
-      }
-    }
+    SamplingParams p = settings.sampling();
+    SamplingParams seeded = new SamplingParams(p.temperature(), p.topK(), p.topP(), p.maxNewTokens(),
+        p.stopTokens(), p.seed() + settings.seed() * 7919L + batch * 1_000_003L);
+    List<EpisodePlayer.Played> played = new EpisodePlayer(new Generator(new Llama(policy)), tokenizer,
+        policy.config().maxSeqLen()).play(live, settings.maxTurns(), seeded, version, null);
     List<Trajectory> produced = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       String id = settings.actorId() + "-" + runId + "-" + (episodes + i);
+      EpisodePlayer.Played e = played.get(i);
+      Map<String, String> metadata = new HashMap<>(e.episode().metadata());
+      metadata.put("sampling.temperature", Double.toString(settings.sampling().temperature()));
+      metadata.put("sampling.top_p", Double.toString(settings.sampling().topP()));
       Trajectory t = Trajectory.newBuilder()
           .setTrajectoryId(id).setEpisodeId(id).setSessionId(null).setActorId(settings.actorId())
-          .setOrigin(TrajectoryOrigin.ACTOR).setEnvId(environment.id()).setTaskId(live.get(i).taskId())
+          .setOrigin(TrajectoryOrigin.ACTOR).setEnvId(environment.id()).setTaskId(e.episode().taskId())
           .setArm(settings.arm()).setPolicyVersion(version).setTokenizerId(tokenizer.id())
-          .setCreatedAt(Instant.now()).setTurns(turns.get(i)).setReward(null)
-          .setDone(done[i]).setTruncated(!done[i])
-          .setMetadata(Map.of("sampling.temperature", Double.toString(settings.sampling().temperature()),
-              "sampling.top_p", Double.toString(settings.sampling().topP())))
+          .setCreatedAt(Instant.now()).setTurns(e.turns()).setReward(null)
+          .setDone(e.done()).setTruncated(e.truncated())
+          .setMetadata(metadata)
           .build();
       producer.send(new ProducerRecord<>(topics.trajectories(), id, t));
       produced.add(t);
@@ -190,17 +126,6 @@ public final class ActorLoop implements BatchSource, AutoCloseable {
     producer.flush();
     episodes += n;
     return produced;
-  }
-
-  private static Turn observation(Environment.Observation o) {
-    List<Integer> ids = new ArrayList<>();
-    List<Boolean> mask = new ArrayList<>();
-    for (int t : o.tokens()) {
-      ids.add(t);
-      mask.add(false);
-    }
-    return Turn.newBuilder().setRole(o.role()).setTokenIds(ids).setActionMask(mask).setBehaviourLogProbs(List.of())
-        .setText(o.text()).build();
   }
 
   @Override

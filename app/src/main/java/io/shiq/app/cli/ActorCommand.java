@@ -1,6 +1,7 @@
 package io.shiq.app.cli;
 
 import io.shiq.policy.cli.ModelOptions;
+import io.shiq.envs.Environment;
 import io.shiq.envs.Environments;
 import io.shiq.actor.loop.ActorLoop;
 import io.shiq.actor.loop.EpisodeRunner;
@@ -65,8 +66,18 @@ public final class ActorCommand implements Callable<Integer> {
   @Option(names = "--max-tokens", description = "Tokens per policy turn at most (default: ${DEFAULT-VALUE}).")
   int maxTokens = 96;
 
-  @Option(names = "--max-turns", description = "Policy turns per episode at most (default: ${DEFAULT-VALUE}).")
-  int maxTurns = 1;
+  @Option(names = "--max-turns", description = "Policy turns (generation calls) per episode at most (default: 64 "
+      + "for bfcl, whose records take several turns of several tool steps, 1 otherwise).")
+  Integer maxTurns;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "BFCL data for --env bfcl: BFCL's data directory "
+      + "(BFCL_v4_multi_turn_*.json, possible_answer/, multi_turn_func_doc/) or a shiq data directory with bfcl/ "
+      + "(default: bfcl/ of the data directory).")
+  java.nio.file.Path bfclData;
+
+  @Option(names = "--category", paramLabel = "C", description = "BFCL categories to draw records from (repeatable; "
+      + "default: all in --data).")
+  List<String> categories = new java.util.ArrayList<>();
 
   @Option(names = "--temperature", description = "Sampling temperature (default: ${DEFAULT-VALUE}).")
   double temperature = 1.0;
@@ -109,8 +120,19 @@ public final class ActorCommand implements Callable<Integer> {
   }
 
   private ActorLoop.Settings settings(String id, Set<Integer> stop) {
-    return new ActorLoop.Settings(id, arm, episodesPerBatch, maxTurns, new SamplingParams(temperature, 0, topP,
+    int turns = maxTurns != null ? maxTurns : Environments.defaultPolicyTurns(env);
+    return new ActorLoop.Settings(id, arm, episodesPerBatch, turns, new SamplingParams(temperature, 0, topP,
         maxTokens, stop, 0), seed);
+  }
+
+  /** --data, else bfcl/ of the data directory (only read by --env bfcl). */
+  private java.nio.file.Path bfclData() {
+    if (bfclData != null || !env.equals("bfcl")) {
+      return bfclData;
+    }
+    return io.shiq.policy.DataDirectory.find(modelOptions.dataDir, "bfcl").orElseThrow(() ->
+        new IllegalArgumentException("--env bfcl needs BFCL's data: give --data DIR (none in "
+            + io.shiq.policy.DataDirectory.searched(modelOptions.dataDir, "bfcl") + ")"));
   }
 
   @Override
@@ -126,7 +148,9 @@ public final class ActorCommand implements Callable<Integer> {
     }
     PolicyModel model = PolicySource.load(env, modelOptions);
     maxTokens = Environments.defaults(env).answerTokens().orElse(maxTokens);
-    Set<Integer> stop = model.tokenizer().stopTokens();
+    Environment environment = Environments.create(env, model.tokenizer(), bfclData(), categories,
+        java.time.Clock.systemDefaultZone());
+    Set<Integer> stop = environment.stopTokens().orElse(model.tokenizer().stopTokens());
     WeightSubscriber weights = noWeightUpdates ? null : new WeightSubscriber(kafka, topics, arm, 0,
         model.weights().device());
     AtomicBoolean stopping = new AtomicBoolean();
@@ -138,8 +162,8 @@ public final class ActorCommand implements Callable<Integer> {
             Duration.ofSeconds(30), maxLearnerLag);
          MetricsEndpoint metrics = metricsOptions.start(System.out::println);
          KafkaProducer<String, SpecificRecord> producer = kafka.avroProducer(Map.of(ProducerConfig.LINGER_MS_CONFIG, "10"));
-         ActorLoop loop = new ActorLoop(model.weights(), 0, model.tokenizer(), Environments.create(env,
-             model.tokenizer()), settings(id, stop), producer, topics, weights)) {
+         ActorLoop loop = new ActorLoop(model.weights(), 0, model.tokenizer(), environment, settings(id, stop),
+             producer, topics, weights)) {
       ActorMeters meters = new ActorMeters(metrics.registry(), id);
       if (batches >= 0) { // a negative --batches runs none, as it always did
         new EpisodeRunner(loop, pace == null ? BackPressure.NONE : pace, PAUSE_POLL, stopping::get)

@@ -65,24 +65,14 @@ public final class BfclCheckCommand implements Callable<Integer> {
     if (out != null) {
       try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
         for (Verdict v : verdicts) {
-          ObjectNode n = json.createObjectNode();
-          n.put("id", v.id());
-          n.put("category", v.category());
-          n.put("valid", v.valid());
-          n.put("error_type", v.errorType());
-          n.put("error_message", v.errorMessage());
-          n.set("turns", json.valueToTree(v.turns()));
-          n.set("details", json.valueToTree(v.details()));
+          ObjectNode n = verdictJson(json, v);
           w.write(json.writeValueAsString(n));
           w.newLine();
         }
       }
     }
     Accuracy acc = Accuracy.of(verdicts);
-    acc.byCategory().forEach((c, a) -> System.out.printf(Locale.ROOT, "%-14s %5.1f%%  (%d/%d)%n", c, 100 * a,
-        acc.counts().get(c)[0], acc.counts().get(c)[1]));
-    System.out.printf(Locale.ROOT, "%-14s %5.1f%%  (unweighted mean of %d categories, %d entries)%n", "overall",
-        100 * acc.overall(), acc.byCategory().size(), acc.entries());
+    printAccuracy(acc);
     ObjectNode last = json.createObjectNode();
     last.put("bfcl", "check");
     last.put("entries", acc.entries());
@@ -90,5 +80,26 @@ public final class BfclCheckCommand implements Callable<Integer> {
     last.put("overall", acc.overall());
     System.out.println(json.writeValueAsString(last));
     return 0;
+  }
+
+  /** One verdict as a JSON line: id, category, valid, error_type, error_message, turns, details. */
+  static ObjectNode verdictJson(ObjectMapper json, Verdict v) {
+    ObjectNode n = json.createObjectNode();
+    n.put("id", v.id());
+    n.put("category", v.category());
+    n.put("valid", v.valid());
+    n.put("error_type", v.errorType());
+    n.put("error_message", v.errorMessage());
+    n.set("turns", json.valueToTree(v.turns()));
+    n.set("details", json.valueToTree(v.details()));
+    return n;
+  }
+
+  /** Accuracy per category, then the unweighted mean, one line each. */
+  static void printAccuracy(Accuracy acc) {
+    acc.byCategory().forEach((c, a) -> System.out.printf(Locale.ROOT, "%-14s %5.1f%%  (%d/%d)%n", c, 100 * a,
+        acc.counts().get(c)[0], acc.counts().get(c)[1]));
+    System.out.printf(Locale.ROOT, "%-14s %5.1f%%  (unweighted mean of %d categories, %d entries)%n", "overall",
+        100 * acc.overall(), acc.byCategory().size(), acc.entries());
   }
 }

@@ -48,9 +48,18 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--minutes", description = "How long to run (default: ${DEFAULT-VALUE}).")
   double minutes = 4;
 
-  @Option(names = "--env", description = "Environment: story-keyword, story-sentiment or synthetic (default: "
-      + "story-keyword when stories260K is in the data directory, synthetic otherwise).")
+  @Option(names = "--env", description = "Environment: story-keyword, story-sentiment, synthetic or bfcl (default: "
+      + "story-keyword when stories260K is in the data directory, synthetic otherwise). bfcl plays BFCL's multi-turn "
+      + "tool records; without --model it starts from a small random model with the Qwen vocabulary.")
   String env;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "BFCL data for --env bfcl (default: bfcl/ of the data "
+      + "directory).")
+  Path bfclData;
+
+  @Option(names = "--category", paramLabel = "C", description = "BFCL categories for --env bfcl (repeatable; "
+      + "default: all).")
+  java.util.List<String> categories = new java.util.ArrayList<>();
 
   @Option(names = "--actors", description = "Actor threads (default: ${DEFAULT-VALUE}).")
   int actors = 2;
@@ -135,8 +144,13 @@ public final class DemoCommand implements Callable<Integer> {
     }
     PolicyModel model = PolicySource.load(chosenEnv, modelOptions);
     // The reference is the initial policy (a resumed learner's reference.safetensors holds the same weights).
-    OptionalDouble rewardOptimum = RewardOptimum.of(Environments.create(chosenEnv, model.tokenizer()),
-        model.weights(), learnerOptions.beta);
+    String envName = chosenEnv;
+    Path bfcl = envName.equals("bfcl") ? (bfclData != null ? bfclData : DataDirectory.find(modelOptions.dataDir,
+        "bfcl").orElseThrow(() -> new IllegalArgumentException("--env bfcl needs BFCL's data: give --data DIR "
+        + "(none in " + DataDirectory.searched(modelOptions.dataDir, "bfcl") + ")"))) : null;
+    java.util.function.Supplier<io.shiq.envs.Environment> environments = () -> Environments.create(envName,
+        model.tokenizer(), bfcl, categories, java.time.Clock.systemDefaultZone());
+    OptionalDouble rewardOptimum = RewardOptimum.of(environments.get(), model.weights(), learnerOptions.beta);
     console.printf("shiq demo: %s%s, policy %s on %s, objective %s, %d actor(s), %.1f min%s%n", chosenEnv, why,
         model.source(), model.weights().device(), learnerOptions.objective, actors, minutes,
         resuming ? ", resuming from " + state : "");
@@ -164,7 +178,7 @@ public final class DemoCommand implements Callable<Integer> {
     DemoRecorder recorder = new DemoRecorder();
     DemoRun.Settings settings = new DemoRun.Settings(state, chosenEnv, learnerOptions.trainerConfig(seed), actors,
         episodesPerBatch, tokens, temperature, seed, learnerOptions.publishEvery, learnerOptions.checkpointEvery,
-        maxLearnerLag, replay);
+        maxLearnerLag, replay, environments, Environments.defaultPolicyTurns(chosenEnv));
     try (MetricsEndpoint metrics = metricsOptions.start(console::println); model) {
       DemoRun run = new DemoRun(settings, model, recorder, metrics.registry());
       Thread hook = Shutdown.stopAndWait("shiq-demo-shutdown", run::requestStop, Thread.currentThread(), 180_000);

@@ -3,7 +3,6 @@ package io.shiq.app.demo;
 import ai.djl.Device;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.shiq.envs.Environment;
-import io.shiq.envs.Environments;
 import io.shiq.actor.loop.ActorLoop;
 import io.shiq.actor.loop.EpisodeRunner;
 import io.shiq.actor.pace.BackPressure;
@@ -67,10 +66,13 @@ public final class DemoRun implements AutoCloseable {
    * @param checkpointEvery   a checkpoint every this many learner steps
    * @param maxLearnerLag     actors pause while more batches than this wait for the learner
    * @param replay            replay options (ReplayConfig keys) over the demo's defaults
+   * @param environment       makes each actor's environment (named {@code env})
+   * @param maxTurns          policy turns per episode at most
    */
   public record Settings(Path stateDir, String env, TrainerConfig trainer, int actors, int episodesPerBatch,
                          int maxTokens, double temperature, long seed, int publishEvery, int checkpointEvery,
-                         int maxLearnerLag, Map<String, String> replay) {
+                         int maxLearnerLag, Map<String, String> replay,
+                         java.util.function.Supplier<Environment> environment, int maxTurns) {
     public Settings {
       if (actors < 1) {
         throw new IllegalArgumentException("--actors must be >= 1, got " + actors);
@@ -140,12 +142,12 @@ public final class DemoRun implements AutoCloseable {
 
     KafkaClients kafka = stack.clients();
     producer = kafka.avroProducer(Map.of(ProducerConfig.LINGER_MS_CONFIG, "10"));
-    Set<Integer> stop = model.tokenizer().stopTokens();
     BackPressure learnerLag = () -> recorder.learnerLag() > settings.maxLearnerLag();
     for (int i = 0; i < settings.actors(); i++) {
       String actorId = "demo-actor-" + i;
-      Environment env = Environments.create(settings.env(), model.tokenizer());
-      ActorLoop.Settings as = new ActorLoop.Settings(actorId, "main", settings.episodesPerBatch(), 1,
+      Environment env = settings.environment().get();
+      Set<Integer> stop = env.stopTokens().orElse(model.tokenizer().stopTokens());
+      ActorLoop.Settings as = new ActorLoop.Settings(actorId, "main", settings.episodesPerBatch(), settings.maxTurns(),
           new SamplingParams(settings.temperature(), 0, 1.0, settings.maxTokens(), stop, 0),
           settings.seed() * 1_000 + i + 1_000_000L * resumedFromStep);
       WeightSubscriber weights = new WeightSubscriber(kafka, topics, "main", 0, device);

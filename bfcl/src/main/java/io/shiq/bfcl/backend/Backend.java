@@ -64,6 +64,15 @@ public abstract class Backend {
     return methods.containsKey(name);
   }
 
+  /** The parameter names of a public method, in Python's order (after {@code self}). */
+  public final List<String> parameterNames(String method) {
+    Method m = methods.get(method);
+    if (m == null) {
+      throw new IllegalArgumentException(className() + " has no method " + method);
+    }
+    return m.params().stream().map(Param::name).toList();
+  }
+
   /**
    * Calls a method as Python would: binds positional and keyword arguments to the parameters (raising CPython's
    * TypeErrors, with the class-qualified name Python 3.10+ prints), fills defaults, and runs it.

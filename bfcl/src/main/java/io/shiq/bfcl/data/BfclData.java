@@ -2,6 +2,7 @@ package io.shiq.bfcl.data;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shiq.bfcl.py.PyValues;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -81,6 +82,153 @@ public final class BfclData {
         involved.forEach(c -> classes.add(c.asText()));
         out.add(new BfclRecord(id, category, config, classes, gt));
       }
+    }
+    return out;
+  }
+
+  /** MULTI_TURN_FUNC_DOC_FILE_MAPPING: the tool-doc file of each class, under {@code multi_turn_func_doc/}. */
+  public static final Map<String, String> FUNC_DOC_FILES = Map.of(
+      "GorillaFileSystem", "gorilla_file_system.json",
+      "MathAPI", "math_api.json",
+      "MessageAPI", "message_api.json",
+      "TwitterAPI", "posting_api.json",
+      "TicketAPI", "ticket_api.json",
+      "TradingBot", "trading_bot.json",
+      "TravelAPI", "travel_booking.json",
+      "VehicleControlAPI", "vehicle_control.json");
+
+  /** What BFCL's load_dataset_entry appends to the description of every function offered from the start. */
+  static final String PYTHON_HINT = " Note that the provided function is in Python 3 syntax.";
+
+  /**
+   * Every record of the given categories (all when empty) as BFCL's inference sees it: its questions, the docs of
+   * its classes less the held-out ones (with BFCL's Python hint appended to their descriptions), and the held-out
+   * docs by turn, in file order.
+   */
+  public static List<BfclTask> loadTasks(Path dir, List<String> categories) throws IOException {
+    Map<String, BfclRecord> records = new LinkedHashMap<>();
+    for (BfclRecord r : load(dir, categories)) {
+      records.put(r.id(), r);
+    }
+    Map<String, Path> files = categories(dir);
+    List<String> wanted = categories.isEmpty() ? new ArrayList<>(files.keySet()) : categories;
+    Map<String, List<ObjectNode>> docsByClass = new LinkedHashMap<>();
+    List<BfclTask> out = new ArrayList<>();
+    for (String category : wanted) {
+      Path file = files.get(category);
+      for (Map.Entry<Integer, JsonNode> line : lines(file).entrySet()) {
+        JsonNode n = line.getValue();
+        String where = file + " line " + line.getKey();
+        BfclRecord record = records.get(text(n, "id", where));
+        List<ObjectNode> functions = new ArrayList<>();
+        for (String className : record.involvedClasses()) {
+          List<ObjectNode> docs = docsByClass.get(className);
+          if (docs == null) {
+            docs = funcDocs(dir, className, where);
+            docsByClass.put(className, docs);
+          }
+          docs.forEach(d -> functions.add(d.deepCopy()));
+        }
+        Map<Integer, List<ObjectNode>> heldOut = holdOut(n.get("missed_function"), functions, where);
+        for (ObjectNode f : functions) {
+          JsonNode description = f.get("description");
+          if (description == null || !description.isTextual()) {
+            throw new IOException(where + ": the doc of " + f.path("name").asText("?") + " has no 'description'");
+          }
+          f.put("description", description.asText() + PYTHON_HINT);
+        }
+        List<List<BfclTask.Message>> questions = questions(n.get("question"), where);
+        if (questions.size() != record.groundTruth().size()) {
+          throw new IOException(where + ": field 'question' has " + questions.size() + " turns, the ground truth "
+              + record.groundTruth().size());
+        }
+        for (int turn : heldOut.keySet()) {
+          if (turn < questions.size() && !questions.get(turn).isEmpty()) {
+            throw new IOException(where + ": field 'question' turn " + turn + " holds messages, but the turn "
+                + "brings held-out functions (BFCL asserts it has none)");
+          }
+        }
+        out.add(new BfclTask(record, questions, functions, heldOut));
+      }
+    }
+    return out;
+  }
+
+  private static List<ObjectNode> funcDocs(Path dir, String className, String where) throws IOException {
+    String name = FUNC_DOC_FILES.get(className);
+    if (name == null) {
+      throw new IOException(where + ": field 'involved_classes' names " + className + ", which has no tool docs; "
+          + "known: " + new java.util.TreeSet<>(FUNC_DOC_FILES.keySet()));
+    }
+    Path file = dir.resolve("multi_turn_func_doc").resolve(name);
+    if (!Files.isRegularFile(file)) {
+      throw new IOException("tool docs " + file + " of " + className + " missing (needed by " + where + ")");
+    }
+    List<ObjectNode> docs = new ArrayList<>();
+    for (Map.Entry<Integer, JsonNode> doc : lines(file).entrySet()) {
+      if (!(doc.getValue() instanceof ObjectNode o) || !o.path("name").isTextual()) {
+        throw new IOException(file + " line " + doc.getKey() + ": a tool doc must be an object with a 'name'");
+      }
+      docs.add(o);
+    }
+    return docs;
+  }
+
+  /**
+   * BFCL's hold-out: for each turn of {@code missed_function} and each name in it, the first doc of that name is
+   * moved from {@code functions} to that turn (a name with no doc is passed over, as BFCL does).
+   */
+  private static Map<Integer, List<ObjectNode>> holdOut(JsonNode missed, List<ObjectNode> functions, String where)
+      throws IOException {
+    Map<Integer, List<ObjectNode>> out = new java.util.TreeMap<>();
+    if (missed == null) {
+      return out;
+    }
+    if (!missed.isObject()) {
+      throw new IOException(where + ": field 'missed_function' must map turn indices to lists of function names");
+    }
+    for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) missed::fields) {
+      int turn;
+      try {
+        turn = Integer.parseInt(e.getKey());
+      } catch (NumberFormatException notATurn) {
+        throw new IOException(where + ": field 'missed_function' key '" + e.getKey() + "' is not a turn index");
+      }
+      if (!e.getValue().isArray()) {
+        throw new IOException(where + ": field 'missed_function' turn " + turn + " is not a list of names");
+      }
+      List<ObjectNode> docs = new ArrayList<>();
+      for (JsonNode name : e.getValue()) {
+        for (int i = 0; i < functions.size(); i++) {
+          if (functions.get(i).path("name").asText().equals(name.asText())) {
+            docs.add(functions.remove(i));
+            break;
+          }
+        }
+      }
+      out.put(turn, docs);
+    }
+    return out;
+  }
+
+  private static List<List<BfclTask.Message>> questions(JsonNode question, String where) throws IOException {
+    if (question == null || !question.isArray()) {
+      throw new IOException(where + ": field 'question' must be a list of turns");
+    }
+    List<List<BfclTask.Message>> out = new ArrayList<>();
+    for (JsonNode turn : question) {
+      if (!turn.isArray()) {
+        throw new IOException(where + ": field 'question' turn " + out.size() + " is not a list of messages");
+      }
+      List<BfclTask.Message> messages = new ArrayList<>();
+      for (JsonNode m : turn) {
+        if (!m.path("role").isTextual() || !m.path("content").isTextual()) {
+          throw new IOException(where + ": field 'question' turn " + out.size() + " message " + messages.size()
+              + " needs a string 'role' and 'content'");
+        }
+        messages.add(new BfclTask.Message(m.get("role").asText(), m.get("content").asText()));
+      }
+      out.add(messages);
     }
     return out;
   }

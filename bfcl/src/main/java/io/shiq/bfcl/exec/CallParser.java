@@ -9,22 +9,55 @@ import java.util.List;
  * Parses the call strings BFCL evaluates ({@code cd(folder='document')}, {@code f(1, x=[1.5, -2], y={'a': (1,)})},
  * nested calls) into {@link Expr} trees: positional and keyword arguments; str (single, double and triple quotes,
  * r/u/f prefixes without placeholders, every escape Python knows, adjacent literals joined), int (with _, 0x, 0o, 0b),
- * float, True/False/None, list, tuple, set and dict literals, unary minus and plus, dotted names. Anything else is a
- * {@link CallSyntaxError} naming its offset, with the SyntaxError text CPython gives for the common mistakes.
+ * float, True/False/None, list, tuple, set and dict literals, unary minus and plus, dotted names, comments. Anything
+ * else is a {@link CallSyntaxError} naming its offset, with the SyntaxError text CPython gives for the common
+ * mistakes; so is nesting deeper than CPython allows (200 brackets), which keeps the recursion off the stack's end.
  */
 public final class CallParser {
   private final String src;
   private int pos;
   /** Open brackets, for CPython's "'(' was never closed" and mismatch messages. */
   private final List<Character> open = new ArrayList<>();
+  /** CPython's tokenizer refuses more open brackets than this (MAXLEVEL). */
+  private static final int MAX_OPEN_BRACKETS = 200;
+  /**
+   * Nested expressions (brackets and unary signs) the recursive descent follows before it gives up, so that no input
+   * can exhaust the Java stack; CPython's parser gives up too (with a MemoryError) a few thousand levels down.
+   */
+  private static final int MAX_DEPTH = 1000;
+  private int depth;
+  /**
+   * Whether to make the checks CPython makes only when it compiles (eval does, ast.parse does not): a keyword
+   * argument repeated.
+   */
+  private final boolean compileChecks;
+  /** Python's reserved words other than True, False and None: never a name. */
+  private static final java.util.Set<String> RESERVED = java.util.Set.of("and", "as", "assert", "async", "await",
+      "break", "class", "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if",
+      "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with",
+      "yield");
+  private static final java.util.Set<String> CONSTANTS = java.util.Set.of("True", "False", "None");
 
-  private CallParser(String src) {
+  private CallParser(String src, boolean compileChecks) {
     this.src = src;
+    this.compileChecks = compileChecks;
   }
 
-  /** Parses one expression (the whole text). */
+  /** Parses one expression (the whole text) as eval() reads it. */
   public static Expr parse(String text) {
-    CallParser p = new CallParser(text);
+    return parse(text, true);
+  }
+
+  /**
+   * Parses one expression as {@code ast.parse(text, mode="eval")} reads it: as {@link #parse}, but a keyword argument
+   * may be repeated (the Call then lists it twice), since CPython rejects that only when it compiles.
+   */
+  public static Expr parseAst(String text) {
+    return parse(text, false);
+  }
+
+  private static Expr parse(String text, boolean compileChecks) {
+    CallParser p = new CallParser(text, compileChecks);
     p.skipSpace();
     if (p.pos >= text.length()) {
       throw p.error(p.pos, "empty call string", "invalid syntax (<string>, line 0)");
@@ -56,6 +89,10 @@ public final class CallParser {
         pos++;
       } else if (c == '\\' && pos + 1 < src.length() && src.charAt(pos + 1) == '\n') {
         pos += 2; // explicit line continuation
+      } else if (c == '#') {
+        while (pos < src.length() && src.charAt(pos) != '\n') {
+          pos++; // a comment runs to the end of its line
+        }
       } else {
         return;
       }
@@ -68,6 +105,17 @@ public final class CallParser {
   }
 
   private Expr expression() {
+    if (++depth > MAX_DEPTH) {
+      throw error(pos, "expression nested deeper than " + MAX_DEPTH + " levels", "");
+    }
+    try {
+      return expressionAt();
+    } finally {
+      depth--;
+    }
+  }
+
+  private Expr expressionAt() {
     skipSpace();
     if (pos >= src.length()) {
       throw unexpectedEnd();
@@ -107,7 +155,12 @@ public final class CallParser {
       while (peek('.')) {
         pos++;
         skipSpace();
-        dotted.append('.').append(identifier());
+        int partStart = pos;
+        String part = identifier();
+        if (CONSTANTS.contains(part)) {
+          throw invalid(partStart, part + " after a '.'");
+        }
+        dotted.append('.').append(part);
       }
       if (peek('(')) {
         return call(dotted.toString(), nameStart);
@@ -138,6 +191,10 @@ public final class CallParser {
   }
 
   private void open(int at) {
+    if (open.size() >= MAX_OPEN_BRACKETS) {
+      throw error(at, "more than " + MAX_OPEN_BRACKETS + " nested brackets",
+          "too many nested parentheses (<string>, line 1)");
+    }
     open.add(src.charAt(at));
   }
 
@@ -169,7 +226,11 @@ public final class CallParser {
       while (pos < src.length() && (Character.isLetterOrDigit(src.charAt(pos)) || src.charAt(pos) == '_')) {
         pos++;
       }
-      return src.substring(start, pos);
+      String word = src.substring(start, pos);
+      if (RESERVED.contains(word)) {
+        throw invalid(start, "'" + word + "' is a reserved word");
+      }
+      return word;
     }
     throw invalid(pos, "a name was expected");
   }
@@ -269,7 +330,10 @@ public final class CallParser {
         skipSpace();
         if (pos < src.length() && src.charAt(pos) == '=' && (pos + 1 >= src.length() || src.charAt(pos + 1) != '=')) {
           pos++;
-          if (keywords.contains(name)) {
+          if (CONSTANTS.contains(name)) {
+            throw error(argStart, "cannot assign to " + name, "cannot assign to " + name + " (<string>, line 1)");
+          }
+          if (compileChecks && keywords.contains(name)) {
             throw error(argStart, "keyword argument repeated: " + name, "keyword argument repeated: " + name
                 + " (<string>, line 1)");
           }
@@ -352,7 +416,12 @@ public final class CallParser {
     if (pos < src.length() && (Character.isLetter(src.charAt(pos)) || src.charAt(pos) == '_')) {
       throw error(pos, "invalid number literal", "invalid decimal literal (<string>, line 1)");
     }
-    text = src.substring(start, pos).replace("_", "");
+    text = src.substring(start, pos);
+    if (text.contains("__") || text.endsWith("_") || text.contains("_.") || text.contains("._")
+        || text.matches(".*_[eE].*")) {
+      throw error(start, "misplaced '_' in a number", "invalid decimal literal (<string>, line 1)");
+    }
+    text = text.replace("_", "");
     if (isFloat) {
       return new Expr.Literal(Double.parseDouble(text), start);
     }

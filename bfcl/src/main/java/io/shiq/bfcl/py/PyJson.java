@@ -26,6 +26,55 @@ public final class PyJson {
     return out.toString();
   }
 
+  /**
+   * {@code json.dumps(v, indent=indent)}: each item of a non-empty list or dict on its own line, indented by
+   * {@code indent} spaces per level, items separated by {@code ","} (no trailing space) and keys by {@code ": "};
+   * empty containers stay {@code []} and {@code {}}.
+   */
+  public static String dumpsIndented(Object v, int indent) {
+    StringBuilder out = new StringBuilder();
+    writeIndented(v, indent, 0, out);
+    return out.toString();
+  }
+
+  private static void writeIndented(Object v, int indent, int level, StringBuilder out) {
+    Collection<?> items = v instanceof PyTuple t ? t.items() : v instanceof List<?> l ? l : null;
+    if (items != null && !items.isEmpty()) {
+      out.append('[');
+      Iterator<?> it = items.iterator();
+      while (it.hasNext()) {
+        newline(indent, level + 1, out);
+        writeIndented(it.next(), indent, level + 1, out);
+        if (it.hasNext()) {
+          out.append(',');
+        }
+      }
+      newline(indent, level, out);
+      out.append(']');
+    } else if (v instanceof Map<?, ?> m && !m.isEmpty()) {
+      out.append('{');
+      Iterator<? extends Map.Entry<?, ?>> it = m.entrySet().iterator();
+      while (it.hasNext()) {
+        Map.Entry<?, ?> e = it.next();
+        newline(indent, level + 1, out);
+        string(key(e.getKey()), out);
+        out.append(": ");
+        writeIndented(e.getValue(), indent, level + 1, out);
+        if (it.hasNext()) {
+          out.append(',');
+        }
+      }
+      newline(indent, level, out);
+      out.append('}');
+    } else {
+      write(v, false, out);
+    }
+  }
+
+  private static void newline(int indent, int level, StringBuilder out) {
+    out.append('\n').append(" ".repeat(indent * level));
+  }
+
   private static void write(Object v, boolean sortKeys, StringBuilder out) {
     if (v == null) {
       out.append("null");

@@ -119,16 +119,41 @@ class MultiTurnCheckerTest {
 
   /**
    * A turn whose steps are all empty or undecodable is dropped to nothing: on a turn with ground truth, that is an
-   * empty turn response.
+   * empty turn response. Raw texts are decoded as BFCL's handler decodes them: prose fails the prompting decoder
+   * (a SyntaxError), a text without tool-call blocks decodes to no calls, and an empty block list is empty.
    */
   @Test
   void emptyAndUndecodableStepsAreDroppedAndTheTurnIsEmpty() throws Exception {
     List<List<List<String>>> ok = asResult(base0);
     JsonNode result = JSON.valueToTree(ok);
-    ((com.fasterxml.jackson.databind.node.ArrayNode) result).set(2, JSON.readTree("[[], [\"\"], \"sort(x)\", [1]]"));
+    ((com.fasterxml.jackson.databind.node.ArrayNode) result).set(2, JSON.readTree(
+        "[[], [\"\"], \"I will sort the file now.\", \"<tool_call>\\nnot json\\n</tool_call>\", \"[]\", [1]]"));
     Verdict v = MultiTurnChecker.check(base0, result);
     assertEquals("multi_turn:empty_turn_model_response", v.errorType());
     assertEquals("Model response list is empty for turn 2", v.errorMessage());
+  }
+
+  /**
+   * A result file of raw model texts, as BFCL writes it for prompting and Qwen FC models: each text decoded as the
+   * handler decodes it, the style guessed from "<tool_call>" or given.
+   */
+  @Test
+  void rawModelTextsAreDecoded() {
+    for (io.shiq.bfcl.decode.CallStyle style : io.shiq.bfcl.decode.CallStyle.values()) {
+      List<List<String>> raw = new ArrayList<>();
+      for (List<String> turn : base0.groundTruth()) {
+        raw.add(List.of(io.shiq.bfcl.decode.ToolCallDecoder.render(turn, style), "Done."));
+      }
+      assertTrue(check(base0, raw).valid(), style.toString());
+      assertTrue(MultiTurnChecker.check(base0, JSON.valueToTree(raw), b -> { }, style).valid(), style.toString());
+    }
+    // A call list in an FC model's text: BFCL's Qwen FC handler finds no <tool_call> block in it.
+    List<List<String>> prompting = new ArrayList<>();
+    base0.groundTruth().forEach(turn -> prompting.add(List.of(io.shiq.bfcl.decode.ToolCallDecoder.render(turn,
+        io.shiq.bfcl.decode.CallStyle.PROMPTING))));
+    Verdict v = MultiTurnChecker.check(base0, JSON.valueToTree(prompting), b -> { },
+        io.shiq.bfcl.decode.CallStyle.FUNCTION_CALLING);
+    assertEquals("multi_turn:empty_turn_model_response", v.errorType());
   }
 
   /** A result that is not a list of turns is an inference error. */

@@ -70,4 +70,28 @@ class CallParserTest {
     e = assertThrows(CallSyntaxError.class, () -> CallParser.parse("cd(x=1 + 2)"));
     assertTrue(e.getMessage().contains("offset 7"), e.getMessage());
   }
+
+  /**
+   * What ast.parse and eval share beyond the common cases (CPython 3.11): comments, reserved words, CPython's limit
+   * of 200 nested brackets; the repeated keyword that only eval (compiling) rejects; underscores only between digits.
+   */
+  @Test
+  void pythonsOtherRulesAndLimits() {
+    assertEquals(List.of("x"), call("f(x=1) # a comment (with a bracket\n").keywords());
+    CallSyntaxError e = assertThrows(CallSyntaxError.class, () -> CallParser.parse("f(x=or)"));
+    assertEquals("invalid syntax (<string>, line 1)", e.pythonMessage());
+    e = assertThrows(CallSyntaxError.class, () -> CallParser.parse("f(True=1)"));
+    assertEquals("cannot assign to True (<string>, line 1)", e.pythonMessage());
+    e = assertThrows(CallSyntaxError.class, () -> CallParser.parse("[".repeat(201) + "]".repeat(201)));
+    assertEquals("too many nested parentheses (<string>, line 1)", e.pythonMessage());
+    assertEquals("[[[]]]", value("[".repeat(3) + "]".repeat(3)));
+    CallParser.parse("[".repeat(200) + "]".repeat(200));
+    assertThrows(CallSyntaxError.class, () -> CallParser.parse("-".repeat(100_000) + "1"));
+    assertThrows(CallSyntaxError.class, () -> CallParser.parse("f(a=1, a=2)"));
+    Expr.Call twice = (Expr.Call) CallParser.parseAst("f(a=1, a=2)");
+    assertEquals(List.of("a", "a"), twice.keywords());
+    e = assertThrows(CallSyntaxError.class, () -> CallParser.parse("f(x=1_)"));
+    assertEquals("invalid decimal literal (<string>, line 1)", e.pythonMessage());
+    assertEquals("1000.5", value("1_000.5"));
+  }
 }

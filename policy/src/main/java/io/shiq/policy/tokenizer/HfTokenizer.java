@@ -27,9 +27,11 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
   private final int bos;
   private final List<Integer> eos;
   private final String id;
+  private final Path directory;
 
   private HfTokenizer(HuggingFaceTokenizer tokenizer, Map<String, Integer> specialTokens, int vocabSize, int bos,
-                      List<Integer> eos, String id) {
+                      List<Integer> eos, String id, Path directory) {
+    this.directory = directory;
     this.tokenizer = tokenizer;
     this.specialTokens = specialTokens;
     this.vocabSize = vocabSize;
@@ -85,7 +87,7 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
           .build();
       String name = config.path("name_or_path").asText(dir.getFileName() == null ? "model" : dir.getFileName()
           .toString());
-      return new HfTokenizer(tok, special, maxId + 1, bos, List.copyOf(eos), "hf:" + name);
+      return new HfTokenizer(tok, special, maxId + 1, bos, List.copyOf(eos), "hf:" + name, dir);
     } catch (IOException | RuntimeException e) {
       throw new ModelFormatException(file + ": cannot load tokenizer: " + e.getMessage(), e);
     }
@@ -142,6 +144,11 @@ public final class HfTokenizer implements Tokenizer, AutoCloseable {
   @Override
   public String id() {
     return id;
+  }
+
+  /** The directory the tokenizer was loaded from (its tokenizer_config.json holds the model's chat template). */
+  public Path directory() {
+    return directory;
   }
 
   @Override

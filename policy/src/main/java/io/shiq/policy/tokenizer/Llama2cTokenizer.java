@@ -85,7 +85,7 @@ public final class Llama2cTokenizer implements Tokenizer {
         tokens.add(space);
       }
     }
-    int start = 0; // as llama2.c: every token, the dummy prefix included, takes part in merges
+    // As llama2.c: every token, the dummy prefix included, takes part in merges.
     // One UTF-8 character at a time (a lead byte and its continuation bytes).
     int i = 0;
     while (i < utf8.length) {
@@ -103,29 +103,85 @@ public final class Llama2cTokenizer implements Tokenizer {
       }
       i = j;
     }
-    // Merge the best-scoring adjacent pair until none merges.
-    while (true) {
-      float bestScore = Float.NEGATIVE_INFINITY;
-      int bestId = -1;
-      int bestIdx = -1;
-      for (int k = start; k < tokens.size() - 1; k++) {
-        Integer merged = ids.get(key(pieces[tokens.get(k)]) + key(pieces[tokens.get(k + 1)]));
-        if (merged != null && scores[merged] > bestScore) {
-          bestScore = scores[merged];
-          bestId = merged;
-          bestIdx = k;
-        }
-      }
-      if (bestIdx < 0) {
-        break;
-      }
-      tokens.set(bestIdx, bestId);
-      tokens.remove(bestIdx + 1);
-    }
+    merge(tokens);
     if (eos) {
       tokens.add(EOS);
     }
     return tokens.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** The vocabulary entry of {@code id} as stored in the tokenizer file (byte tokens as {@code <0xNN>}). */
+  public byte[] rawPiece(int id) {
+    return pieces[id].clone();
+  }
+
+  /** The merge score of {@code id}. */
+  public float score(int id) {
+    return scores[id];
+  }
+
+  /**
+   * Merges the best-scoring adjacent pair until none merges, choosing exactly as llama2.c's loop does (highest
+   * score, the leftmost pair on ties) but with a heap over a linked list: llama2.c rescans every pair after each
+   * merge, which is quadratic and took minutes on the few-thousand-character prompts of tool-calling episodes.
+   */
+  private void merge(List<Integer> tokens) {
+    int n = tokens.size();
+    if (n < 2) {
+      return;
+    }
+    int[] id = new int[n];
+    int[] next = new int[n];
+    int[] prev = new int[n];
+    int[] version = new int[n];
+    boolean[] alive = new boolean[n];
+    for (int k = 0; k < n; k++) {
+      id[k] = tokens.get(k);
+      next[k] = k + 1 < n ? k + 1 : -1;
+      prev[k] = k - 1;
+      alive[k] = true;
+    }
+    // Entries: {left position, version of left, version of right, merged id}; ordered by score desc, position asc.
+    // Positions keep list order under merges (a merged node keeps its left position), so "leftmost" is stable.
+    java.util.PriorityQueue<int[]> heap = new java.util.PriorityQueue<>((a, b) -> {
+      int c = Float.compare(scores[b[3]], scores[a[3]]);
+      return c != 0 ? c : Integer.compare(a[0], b[0]);
+    });
+    for (int k = 0; k + 1 < n; k++) {
+      offerPair(heap, k, k + 1, id, version);
+    }
+    while (!heap.isEmpty()) {
+      int[] e = heap.poll();
+      int left = e[0];
+      int right = alive[left] ? next[left] : -1;
+      if (right < 0 || version[left] != e[1] || version[right] != e[2]) {
+        continue; // stale: one side merged since this pair was offered
+      }
+      id[left] = e[3];
+      version[left]++;
+      alive[right] = false;
+      next[left] = next[right];
+      if (next[right] >= 0) {
+        prev[next[right]] = left;
+      }
+      if (prev[left] >= 0) {
+        offerPair(heap, prev[left], left, id, version);
+      }
+      if (next[left] >= 0) {
+        offerPair(heap, left, next[left], id, version);
+      }
+    }
+    tokens.clear();
+    for (int k = 0; k >= 0; k = next[k]) {
+      tokens.add(id[k]);
+    }
+  }
+
+  private void offerPair(java.util.PriorityQueue<int[]> heap, int left, int right, int[] id, int[] version) {
+    Integer merged = ids.get(key(pieces[id[left]]) + key(pieces[id[right]]));
+    if (merged != null) {
+      heap.add(new int[] {left, version[left], version[right], merged});
+    }
   }
 
   @Override

@@ -27,7 +27,7 @@ class EnvironmentDefaultsTest {
     }
     assertEquals(EnvironmentDefaults.NONE, Environments.defaults("story-keyword"));
     assertFalse(Environments.defaults("story-sentiment").ownPolicy());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Environments.defaults("bfcl"));
-    assertTrue(e.getMessage().contains("'bfcl'"), e.getMessage());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Environments.defaults("bfcl-v9"));
+    assertTrue(e.getMessage().contains("'bfcl-v9'"), e.getMessage());
   }
 }

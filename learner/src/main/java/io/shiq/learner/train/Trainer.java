@@ -332,6 +332,25 @@ public final class Trainer implements AutoCloseable {
     return Optional.ofNullable(best);
   }
 
+  /**
+   * The policy weights of a checkpoint: {@code dir} is a step directory ({@code step-...}) or a checkpoint root, whose
+   * newest complete step is taken. The optimizer state, value head and reference stay behind.
+   */
+  public static LlamaWeights loadPolicy(Path dir, Device device) throws IOException {
+    Path step = Files.isRegularFile(dir.resolve("trainer.json")) ? dir : latest(dir).orElseThrow(
+        () -> new IOException(dir + ": not a learner checkpoint (no trainer.json in it, and no step-* directory "
+            + "with one under it)"));
+    JsonNode meta = JSON.readTree(step.resolve("trainer.json").toFile());
+    LlamaConfig modelConfig = JSON.treeToValue(meta.get("model"), LlamaConfig.class);
+    Map<String, float[]> policyHost = new LinkedHashMap<>();
+    Safetensors.read(step.resolve("model.safetensors")).forEach((k, v) -> {
+      if (k.startsWith(POLICY)) {
+        policyHost.put(k.substring(POLICY.length()), v.data());
+      }
+    });
+    return LlamaWeights.fromHost(modelConfig, policyHost, device, step.toString());
+  }
+
   /** A trainer continuing from the newest checkpoint under {@code root}, with the configuration saved there. */
   public static Trainer resume(Path root, Device device) throws IOException {
     return resume(root, device, null);

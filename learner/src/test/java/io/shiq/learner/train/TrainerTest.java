@@ -73,6 +73,30 @@ class TrainerTest {
     }
   }
 
+  @Test
+  void loadPolicyReadsTheTrainedWeightsOfACheckpoint(@TempDir Path dir) throws Exception {
+    Map<String, float[]> trained;
+    try (LlamaWeights w = LlamaWeights.random(CONFIG, 5, Device.cpu());
+         Trainer t = new Trainer(w, config("shiq", 4))) {
+      t.step(batch(0, 8));
+      t.step(batch(1, 8));
+      t.save(dir);
+      trained = w.toHost();
+    }
+    for (Path from : List.of(dir, Trainer.latest(dir).orElseThrow())) { // the root or its step directory
+      try (LlamaWeights loaded = Trainer.loadPolicy(from, Device.cpu())) {
+        assertEquals(CONFIG, loaded.config());
+        Map<String, float[]> host = loaded.toHost();
+        assertEquals(trained.keySet(), host.keySet());
+        trained.forEach((name, values) -> org.junit.jupiter.api.Assertions.assertArrayEquals(values, host.get(name),
+            name));
+      }
+    }
+    java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+        () -> Trainer.loadPolicy(dir.resolve("nothing-here"), Device.cpu()));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("not a learner checkpoint"), e.getMessage());
+  }
+
   /** Null when the resumed run ends bit-identical to the straight one, else the first difference. */
   private static String resumeDifference(String objective, Path root) throws Exception {
     int n = 3;

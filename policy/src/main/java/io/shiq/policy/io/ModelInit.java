@@ -28,7 +28,7 @@ import java.util.stream.Stream;
 public final class ModelInit {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** The tokenizer files of a Hugging Face model directory, copied when present. */
-  private static final List<String> HF_TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
+  public static final List<String> HF_TOKENIZER_FILES = List.of("tokenizer.json", "tokenizer_config.json",
       "generation_config.json", "special_tokens_map.json");
 
   /** On-disk formats. */

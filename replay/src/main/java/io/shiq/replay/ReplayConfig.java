@@ -22,7 +22,8 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  */
 public record ReplayConfig(String applicationId, String bootstrapServers, String schemaRegistryUrl, Topics topics,
                            int batchSize, int capacity, long capacityTokens, Remover remover, Sampler sampler,
-                           Mixer mixer, RateLimiter rateLimiter, int maxTimesSampled, int maxStaleVersions,
+                           Mixer mixer, RateLimiter rateLimiter, int emitMaxBatches, int maxTimesSampled,
+                           int maxStaleVersions,
                            StaleAction staleAction, long rewardTimeoutMs, StaleAction rewardTimeoutAction, long seed,
                            Properties streams) {
 
@@ -66,6 +67,9 @@ public record ReplayConfig(String applicationId, String bootstrapServers, String
     option("replay.samples.per.insert", "1.0", "rate limiter: target sampled items per inserted item");
     option("replay.samples.per.insert.tolerance", "128", "rate limiter: allowed excess of samples, in items");
     option("replay.min.size", "32", "rate limiter: items in the table before the first batch");
+    option("replay.emit.max.batches", "16", "batches emitted per processed record or per second at most (keeps each "
+        + "Streams transaction short when the rate limiter allows many at once, e.g. offline training on history; "
+        + "the rest follow)");
     option("replay.max.times.sampled", "8", "reuse cap: a trajectory leaves the table after this many samples");
     option("replay.staleness.max.versions", "4", "fresh trajectories more than this many versions behind are stale");
     option("replay.staleness.action", "history", "stale trajectories: drop, or move to history");
@@ -151,7 +155,8 @@ public record ReplayConfig(String applicationId, String bootstrapServers, String
             Mixer.parseShortfall(v.get("replay.fresh.shortfall")))),
         parse("replay.samples.per.insert", () -> new RateLimiter(doubleOf(v, "replay.samples.per.insert"),
             doubleOf(v, "replay.samples.per.insert.tolerance"), intOf(v, "replay.min.size", 1))),
-        intOf(v, "replay.max.times.sampled", 1), intOf(v, "replay.staleness.max.versions", 0),
+        intOf(v, "replay.emit.max.batches", 1), intOf(v, "replay.max.times.sampled", 1),
+        intOf(v, "replay.staleness.max.versions", 0),
         action(v, "replay.staleness.action"), longOf(v, "replay.reward.timeout.ms", 0),
         action(v, "replay.reward.timeout.action"), longOf(v, "replay.seed", Long.MIN_VALUE), streams);
   }

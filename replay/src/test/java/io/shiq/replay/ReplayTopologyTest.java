@@ -186,6 +186,27 @@ class ReplayTopologyTest {
   }
 
   @Test
+  void manyAllowedBatchesGoOutAFewPerCallAndTheRestEverySecond() throws Exception {
+    // Offline training on history: the rate limiter allows 5 x 20 / 2 = 50 batches at once. They leave at most 4 per
+    // processed record and 4 per wall-clock second, so no Streams transaction grows without bound.
+    start(Map.of("replay.fresh.fraction", "0", "replay.batch.size", "2", "replay.min.size", "5",
+        "replay.samples.per.insert", "20", "replay.samples.per.insert.tolerance", "0", "replay.max.times.sampled",
+        "1000", "replay.emit.max.batches", "4"));
+    for (int i = 0; i < 5; i++) {
+      history().pipeInput(id(i), traj(i));
+    }
+    assertEquals(4, batches().size());
+    int total = 4;
+    for (int second = 0; second < 20; second++) {
+      driver.advanceWallClockTime(java.time.Duration.ofSeconds(1));
+      int now = batches().size();
+      assertTrue(now <= 4, "at most 4 a second, got " + now);
+      total += now;
+    }
+    assertEquals(50, total, "every allowed batch goes out in the end");
+  }
+
+  @Test
   void theToleranceBandLetsSamplesRunAheadByThatManyItems() throws Exception {
     // ratio 0.5, band 4: a batch of 4 may go out when samples + 4 <= 0.5 x inserts + 4, i.e. at inserts 4, 8, 16, 24
     // (without the band: 8, 16, 24).
@@ -279,7 +300,7 @@ class ReplayTopologyTest {
     start(Map.of("replay.sampler", "prioritized", "replay.priority.alpha", "1.0", "replay.priority.beta", "1.0",
         "replay.fresh.fraction", "0", "replay.batch.size", "1", "replay.min.size", "4",
         "replay.samples.per.insert", "1.0", "replay.samples.per.insert.tolerance", "200",
-        "replay.max.times.sampled", "1000"));
+        "replay.max.times.sampled", "1000", "replay.emit.max.batches", "1000"));
     // The batches come out at insert time, so set priorities between the 4th insert and a trigger insert.
     for (int i = 0; i < 3; i++) {
       history().pipeInput(id(i), traj(i));

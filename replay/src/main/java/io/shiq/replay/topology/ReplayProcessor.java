@@ -239,6 +239,7 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
   /** Every second: gauges, then pending trajectories whose reward did not come in time. */
   private void everySecond(long now) {
     expirePending(now);
+    emitBatches(); // what the per-call cap held back when no record arrives (offline training on history)
     reportMetrics();
   }
 
@@ -350,7 +351,8 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
 
   private void emitBatches() {
     int size = config.batchSize();
-    while (config.rateLimiter().canSample(get("inserts"), get("samples"), get("size"), size)) {
+    for (int emitted = 0; emitted < config.emitMaxBatches()
+        && config.rateLimiter().canSample(get("inserts"), get("samples"), get("size"), size); emitted++) {
       List<Candidate> fresh = candidates(true);
       List<Candidate> historical = candidates(false);
       int[] split = config.mixer().split(size, fresh.size(), historical.size());

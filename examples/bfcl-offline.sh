@@ -3,7 +3,8 @@
 #   a small random model with the Qwen vocabulary -> bfcl eval (before) -> embedded Kafka -> ground-truth sessions and
 #   perturbed (failed) sessions imported to trajectories.history -> replay buffer on history only -> learner
 #   -> model export -> bfcl eval (after).
-# It measures fitting the logged sessions of the same records, not generalisation (see README, "Show it learns").
+# It measures fitting the logged sessions of the same records, not generalisation (see README, "Show it learns"):
+# bfcl eval (whole sessions right) and bfcl fit (teacher-forced log-probability of the expert sessions' tokens).
 #
 #   examples/bfcl-offline.sh                       # defaults below; override with environment variables
 #   STEPS=300 CATEGORY=base examples/bfcl-offline.sh
@@ -12,12 +13,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SHIQ="${SHIQ:-$ROOT/shiq}"
 DATA="${SHIQ_DATA:-$ROOT/../shared/data}"
 RUN="${RUN:-$ROOT/runs/bfcl-offline}"
-STEPS="${STEPS:-200}"            # learner steps
-BATCH="${BATCH:-8}"              # trajectories per training batch
+STEPS="${STEPS:-60}"             # learner steps
+BATCH="${BATCH:-4}"              # trajectories per training batch
 LR="${LR:-3e-3}"
 BETA="${BETA:-0.05}"
 LIMIT="${LIMIT:-0}"              # records evaluated (0: all)
-CATEGORY="${CATEGORY:-}"         # one BFCL category, or all
+CATEGORY="${CATEGORY:-base}"     # one BFCL category ("" for all 64 records: slow on 2 cores)
 MAX_TOKENS="${MAX_TOKENS:-96}"   # tokens per model step in eval
 PORT="${PORT:-19092}"
 REGISTRY_PORT="${REGISTRY_PORT:-18081}"
@@ -38,6 +39,7 @@ t0=$(stamp)
 echo "== eval before training"
 "$SHIQ" bfcl eval --model "$RUN/model0" --data "$DATA/bfcl" "${CAT[@]}" --limit "$LIMIT" --now "$NOW" \
   --max-tokens "$MAX_TOKENS" --out "$RUN/eval-before" | tee "$RUN/eval-before.log"
+"$SHIQ" bfcl fit --model "$RUN/model0" --data "$DATA/bfcl" "${CAT[@]}" --now "$NOW" | tee "$RUN/fit-before.log"
 t1=$(stamp)
 
 echo "== embedded Kafka on :$PORT, registry on :$REGISTRY_PORT"
@@ -47,18 +49,22 @@ pids+=($!)
 until grep -q "Running; press Ctrl-C" "$RUN/kafka.log"; do sleep 1; done
 
 echo "== logged sessions: ground truth + perturbed failures"
-"$SHIQ" bfcl perturb --data "$DATA/bfcl" --out "$RUN/perturbed.jsonl" --now "$NOW"
-"$SHIQ" bfcl import --data "$DATA/bfcl" --results "$RUN/perturbed.jsonl" --ground-truth --model "$RUN/model0" \
-  --now "$NOW" $KAFKA | tee "$RUN/import.log"
+"$SHIQ" bfcl perturb --data "$DATA/bfcl" "${CAT[@]}" --out "$RUN/perturbed.jsonl" --now "$NOW"
+"$SHIQ" bfcl import --data "$DATA/bfcl" "${CAT[@]}" --results "$RUN/perturbed.jsonl" --ground-truth \
+  --model "$RUN/model0" --now "$NOW" $KAFKA | tee "$RUN/import.log"
+imported=$(tail -1 "$RUN/import.log" | sed 's/.*"imported":\([0-9]*\).*/\1/')
+# Offline, the rate limiter sets the number of epochs: STEPS x BATCH samples over the imported trajectories.
+spi=$(( (STEPS * BATCH + imported - 1) / imported + 1 ))
 
 echo "== replay buffer (history only) and learner, $STEPS steps"
 rm -rf "$RUN/learner" "$RUN/replay-state"
-"$SHIQ" replay $KAFKA --set replay.fresh.fraction=0 --set replay.batch.size="$BATCH" --set replay.min.size=16 \
-  --set replay.samples.per.insert=1000000 --set replay.max.times.sampled=1000000 \
+"$SHIQ" replay $KAFKA --set application.id=shiq-replay-offline --set replay.fresh.fraction=0 \
+  --set replay.batch.size="$BATCH" --set replay.min.size=4 --set replay.samples.per.insert="$spi" \
+  --set replay.samples.per.insert.tolerance=0 --set replay.max.times.sampled=100000 \
   --set state.dir="$RUN/replay-state" > "$RUN/replay.log" 2>&1 &
 pids+=($!)
 "$SHIQ" learner $KAFKA --env bfcl --model "$RUN/model0" --checkpoint-dir "$RUN/learner" --max-steps "$STEPS" \
-  --lr "$LR" --beta "$BETA" --warmup-steps 10 --micro-batch 4 --checkpoint-every 25 --log-every 5 \
+  --lr "$LR" --beta "$BETA" --warmup-steps 5 --micro-batch 2 --checkpoint-every 10 --log-every 1 \
   | tee "$RUN/learner.log"
 t2=$(stamp)
 
@@ -67,5 +73,6 @@ rm -rf "$RUN/model-trained"
 "$SHIQ" model export --checkpoint "$RUN/learner" --tokenizer "$RUN/model0" --out "$RUN/model-trained"
 "$SHIQ" bfcl eval --model "$RUN/model-trained" --data "$DATA/bfcl" "${CAT[@]}" --limit "$LIMIT" --now "$NOW" \
   --max-tokens "$MAX_TOKENS" --out "$RUN/eval-after" | tee "$RUN/eval-after.log"
+"$SHIQ" bfcl fit --model "$RUN/model-trained" --data "$DATA/bfcl" "${CAT[@]}" --now "$NOW" | tee "$RUN/fit-after.log"
 t3=$(stamp)
 echo "wall time: eval before $((t1 - t0)) s, import + training $((t2 - t1)) s, export + eval after $((t3 - t2)) s"

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         + "with the eight tool backends, check model results as BFCL's multi-turn checker does, evaluate a policy on the "
         + "records, and import logged sessions for offline training.",
     subcommands = {BfclExecuteCommand.class, BfclCheckCommand.class, BfclImportCommand.class, BfclEvalCommand.class,
-        BfclPerturbCommand.class})
+        BfclPerturbCommand.class, BfclFitCommand.class})
 public final class BfclCommand implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

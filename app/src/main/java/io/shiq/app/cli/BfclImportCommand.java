@@ -82,6 +82,10 @@ public final class BfclImportCommand implements Callable<Integer> {
   @Option(names = "--topic-prefix", description = "Topic prefix (default: ${DEFAULT-VALUE}).")
   String topicPrefix = Topics.DEFAULT_PREFIX;
 
+  @Option(names = "--category", paramLabel = "C", description = "Only records of this category (repeatable): base, "
+      + "miss_func, miss_param, long_context, ...; entries of other records are skipped and counted (default: all).")
+  List<String> categories = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     if (results.isEmpty() && !groundTruth) {
@@ -92,9 +96,15 @@ public final class BfclImportCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--results " + f + ": no such file");
       }
     }
-    List<BfclTask> all = BfclData.loadTasks(bfcl.data(), List.of());
+    List<BfclTask> all = BfclData.loadTasks(bfcl.data(), categories);
+    Set<String> known = new java.util.HashSet<>();
+    all.forEach(t -> known.add(t.record().id()));
+    Set<String> everyRecord = new java.util.HashSet<>();
+    if (!categories.isEmpty()) {
+      BfclData.loadTasks(bfcl.data(), List.of()).forEach(t -> everyRecord.add(t.record().id()));
+    }
     try (Tokenizers tok = tokenizer()) {
-      BfclEnvironment env = (BfclEnvironment) Environments.create("bfcl", tok.tokenizer, bfcl.data(), List.of(),
+      BfclEnvironment env = (BfclEnvironment) Environments.create("bfcl", tok.tokenizer, bfcl.data(), categories,
           bfcl.clock());
       BfclImport importer = new BfclImport(env, arm);
       Topics topics = new Topics(topicPrefix);
@@ -106,7 +116,7 @@ public final class BfclImportCommand implements Callable<Integer> {
       System.out.printf("bfcl import: %d records in %s, tokenizer %s, template %s (%s style); %d trajectories "
           + "already in %s%n", all.size(), bfcl.data(), tok.tokenizer.id(), env.template().id(), env.style(),
           existing.size(), topics.trajectoriesHistory());
-      long[] counts = new long[4]; // imported, already there, dead-lettered, entries read
+      long[] counts = new long[5]; // imported, already there, dead-lettered, entries read, other categories
       double rewardSum = 0;
       long rewardTurns = 0;
       try (KafkaProducer<String, SpecificRecord> producer = kafka.avroProducer(Map.of());
@@ -116,6 +126,11 @@ public final class BfclImportCommand implements Callable<Integer> {
           for (Map.Entry<Integer, JsonNode> line : BfclData.lines(file).entrySet()) {
             counts[3]++;
             String source = file + " line " + line.getKey();
+            String entryId = line.getValue().path("id").asText(null);
+            if (!categories.isEmpty() && entryId != null && !known.contains(entryId) && everyRecord.contains(entryId)) {
+              counts[4]++; // a record of another category: not asked for, not an error
+              continue;
+            }
             BfclImport.Outcome o = importer.fromResultLine(line.getValue(), source);
             if (o.trajectory() == null) {
               counts[2]++;
@@ -147,12 +162,14 @@ public final class BfclImportCommand implements Callable<Integer> {
         }
         producer.flush();
       }
-      System.out.printf("%d entries read: %d imported, %d already imported, %d dead-lettered (%s); mean turn reward "
-              + "%.3f%n", counts[3], counts[0], counts[1], counts[2], topics.deadLetters(),
+      System.out.printf("%d entries read: %d imported, %d already imported, %d dead-lettered (%s)%s; mean turn "
+              + "reward %.3f%n", counts[3], counts[0], counts[1], counts[2], topics.deadLetters(),
+          counts[4] == 0 ? "" : ", " + counts[4] + " of other categories skipped",
           rewardTurns == 0 ? 0.0 : rewardSum / rewardTurns);
       System.out.printf("{\"bfcl\":\"import\",\"entries\":%d,\"imported\":%d,\"already_imported\":%d,"
-              + "\"dead_lettered\":%d,\"mean_turn_reward\":%s,\"topic\":\"%s\"}%n", counts[3], counts[0], counts[1],
-          counts[2], rewardTurns == 0 ? "null" : String.format(java.util.Locale.ROOT, "%.4f", rewardSum / rewardTurns),
+              + "\"dead_lettered\":%d,\"skipped_other_categories\":%d,\"mean_turn_reward\":%s,\"topic\":\"%s\"}%n",
+          counts[3], counts[0], counts[1], counts[2], counts[4],
+          rewardTurns == 0 ? "null" : String.format(java.util.Locale.ROOT, "%.4f", rewardSum / rewardTurns),
           topics.trajectoriesHistory());
       return 0;
     }

@@ -38,6 +38,10 @@ public final class BfclPerturbCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Which calls are deleted (default: ${DEFAULT-VALUE}).")
   long seed = 1;
 
+  @Option(names = "--category", paramLabel = "C", description = "Only records of this category (repeatable) "
+      + "(default: all).")
+  List<String> categories = new ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     if (copies < 1) {
@@ -47,7 +51,7 @@ public final class BfclPerturbCommand implements Callable<Integer> {
     SplittableRandom rnd = new SplittableRandom(seed);
     int written = 0;
     try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-      for (BfclRecord r : BfclData.load(bfcl.data(), List.of())) {
+      for (BfclRecord r : BfclData.load(bfcl.data(), categories)) {
         for (int c = 0; c < copies; c++) {
           List<List<List<String>>> result = perturbed(r.groundTruth(), rnd);
           ObjectNode line = json.createObjectNode();

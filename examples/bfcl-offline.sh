@@ -37,9 +37,12 @@ t0=$(stamp)
   --seq-len 16384 --tokenizer "$DATA/qwen3-tokenizer" --out "$RUN/model0"
 
 echo "== eval before training"
-"$SHIQ" bfcl eval --model "$RUN/model0" --data "$DATA/bfcl" "${CAT[@]}" --limit "$LIMIT" --now "$NOW" \
+# Finished phases are kept: a rerun (say with other training settings) starts at the training.
+done_json() { [[ -f "$1" ]] && tail -1 "$1" | grep -q '^{"bfcl"'; }
+done_json "$RUN/eval-before.log" || "$SHIQ" bfcl eval --model "$RUN/model0" --data "$DATA/bfcl" "${CAT[@]}" --limit "$LIMIT" --now "$NOW" \
   --max-tokens "$MAX_TOKENS" --out "$RUN/eval-before" | tee "$RUN/eval-before.log"
-"$SHIQ" bfcl fit --model "$RUN/model0" --data "$DATA/bfcl" "${CAT[@]}" --now "$NOW" | tee "$RUN/fit-before.log"
+done_json "$RUN/fit-before.log" || "$SHIQ" bfcl fit --model "$RUN/model0" --data "$DATA/bfcl" "${CAT[@]}" \
+  --now "$NOW" | tee "$RUN/fit-before.log"
 t1=$(stamp)
 
 echo "== embedded Kafka on :$PORT, registry on :$REGISTRY_PORT"
@@ -53,13 +56,18 @@ echo "== logged sessions: ground truth + perturbed failures"
 "$SHIQ" bfcl import --data "$DATA/bfcl" "${CAT[@]}" --results "$RUN/perturbed.jsonl" --ground-truth \
   --model "$RUN/model0" --now "$NOW" $KAFKA | tee "$RUN/import.log"
 imported=$(tail -1 "$RUN/import.log" | sed 's/.*"imported":\([0-9]*\).*/\1/')
-# Offline, the rate limiter sets the number of epochs: STEPS x BATCH samples over the imported trajectories.
+# Offline, the rate limiter sets the number of epochs: STEPS x BATCH samples over the imported trajectories. It
+# counts per partition, and batches leave as records come in: a minimum table size near each partition's share
+# keeps the first batches from drawing on the first few trajectories only.
 spi=$(( (STEPS * BATCH + imported - 1) / imported + 1 ))
+partitions=$(grep -E '^ +[^ ]*trajectories\.history +[0-9]+ partition' "$RUN/kafka.log" | awk '{print $2}')
+min_size=$(( imported * 2 / (3 * ${partitions:-3}) )); (( min_size >= 1 )) || min_size=1
+echo "replay: samples per insert $spi, minimum table size $min_size per partition ($partitions partitions)"
 
 echo "== replay buffer (history only) and learner, $STEPS steps"
 rm -rf "$RUN/learner" "$RUN/replay-state"
 "$SHIQ" replay $KAFKA --set application.id=shiq-replay-offline --set replay.fresh.fraction=0 \
-  --set replay.batch.size="$BATCH" --set replay.min.size=4 --set replay.samples.per.insert="$spi" \
+  --set replay.batch.size="$BATCH" --set replay.min.size="$min_size" --set replay.samples.per.insert="$spi" \
   --set replay.samples.per.insert.tolerance=0 --set replay.max.times.sampled=100000 \
   --set state.dir="$RUN/replay-state" > "$RUN/replay.log" 2>&1 &
 pids+=($!)

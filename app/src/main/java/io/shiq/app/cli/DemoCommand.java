@@ -65,11 +65,11 @@ public final class DemoCommand implements Callable<Integer> {
   int actors = 2;
 
   @Option(names = "--episodes-per-batch", description = "Episodes each actor generates together (default: "
-      + "${DEFAULT-VALUE}).")
+      + "${DEFAULT-VALUE}; 4 for bfcl).")
   int episodesPerBatch = 16;
 
-  @Option(names = "--max-tokens", description = "Tokens per story at most (story environments; default: "
-      + "${DEFAULT-VALUE}).")
+  @Option(names = "--max-tokens", description = "Tokens per story at most (story environments), per model step "
+      + "(bfcl) (default: ${DEFAULT-VALUE}).")
   int maxTokens = 64;
 
   @Option(names = "--temperature", description = "Actors' sampling temperature (default: ${DEFAULT-VALUE}).")
@@ -129,6 +129,16 @@ public final class DemoCommand implements Callable<Integer> {
             + "'shiq model pull ORG/NAME' and --model.");
         why = " (fallback: no stories260K)";
       }
+    }
+    if (chosenEnv.equals("bfcl")) {
+      // A BFCL episode is thousands of tokens (the tools are in every prompt): small batches keep a learner step and
+      // an actor's batch to seconds, not minutes, on a laptop.
+      var parsed = spec.commandLine().getParseResult();
+      if (!parsed.hasMatchedOption("--episodes-per-batch")) {
+        episodesPerBatch = 4;
+      }
+      replay.putIfAbsent("replay.batch.size", "4");
+      replay.putIfAbsent("replay.min.size", "4"); // per partition (3): the first batches after a dozen episodes
     }
     EnvironmentDefaults envDefaults = Environments.defaults(chosenEnv);
     learnerOptions.applyEnvironmentDefaults(envDefaults, spec.commandLine().getParseResult());

@@ -8,6 +8,7 @@ import io.shiq.bfcl.decode.DecodedCalls;
 import io.shiq.bfcl.decode.ToolCallDecoder;
 import io.shiq.envs.bfcl.BfclEnvironment;
 import io.shiq.envs.bfcl.BfclSessionReplay;
+import io.shiq.policy.chat.ChatMessage;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -83,15 +84,91 @@ public final class BfclImport {
       }
       texts.add(out);
     }
-    return rebuild(task, texts, "logged", source);
+    List<List<String>> loggedTools = line.has("inference_log") ? loggedToolResults(line.get("inference_log")) : null;
+    return rebuild(task, texts, "logged", source, loggedTools);
+  }
+
+  /**
+   * The tool results of BFCL's inference log, per turn in order: BFCL's handlers log each turn as a dict with
+   * {@code begin_of_turn_query} and {@code step_0}, {@code step_1}, ... each a list of messages, one
+   * {@code {"role": "tool", "content": result}} per executed call (base_handler.py, inference_multi_turn_*);
+   * state snapshots between turns are lists and are skipped.
+   */
+  static List<List<String>> loggedToolResults(JsonNode log) {
+    List<List<String>> turns = new ArrayList<>();
+    if (log == null || !log.isArray()) {
+      return turns;
+    }
+    for (JsonNode item : log) {
+      if (!item.isObject() || !item.has("begin_of_turn_query")) {
+        continue;
+      }
+      List<String> names = new ArrayList<>();
+      item.fieldNames().forEachRemaining(n -> {
+        if (n.matches("step_\\d+")) {
+          names.add(n);
+        }
+      });
+      names.sort(java.util.Comparator.comparingInt(n -> Integer.parseInt(n.substring(5))));
+      List<String> results = new ArrayList<>();
+      for (String n : names) {
+        for (JsonNode m : item.get(n)) {
+          if ("tool".equals(m.path("role").asText())) {
+            JsonNode c = m.get("content");
+            results.add(c == null ? "" : c.isTextual() ? c.asText() : c.toString());
+          }
+        }
+      }
+      turns.add(results);
+    }
+    return turns;
+  }
+
+  /** The tool results fed back in the rebuilt conversation, per user turn. */
+  private static List<List<String>> rebuiltToolResults(BfclSessionReplay.Rebuilt r) {
+    List<List<String>> turns = new ArrayList<>();
+    for (ChatMessage m : r.episode().transcript().messages()) {
+      if (m.role().equals("user")) {
+        turns.add(new ArrayList<>());
+      } else if (m.role().equals("tool") && !turns.isEmpty()) {
+        turns.get(turns.size() - 1).add(m.content());
+      }
+    }
+    return turns;
+  }
+
+  /** "match", or how many logged tool results differ from the Java backends' and the first difference. */
+  private static String[] compareWithLog(List<List<String>> logged, List<List<String>> rebuilt) {
+    int differ = 0;
+    int total = 0;
+    String first = null;
+    for (int t = 0; t < Math.max(logged.size(), rebuilt.size()); t++) {
+      List<String> a = t < logged.size() ? logged.get(t) : List.of();
+      List<String> b = t < rebuilt.size() ? rebuilt.get(t) : List.of();
+      for (int i = 0; i < Math.max(a.size(), b.size()); i++) {
+        total++;
+        String x = i < a.size() ? a.get(i) : null;
+        String y = i < b.size() ? b.get(i) : null;
+        if (!java.util.Objects.equals(x, y)) {
+          differ++;
+          if (first == null) {
+            first = "turn " + t + " result " + i + ": logged " + (x == null ? "nothing" : abbreviate(x))
+                + ", rebuilt " + (y == null ? "nothing" : abbreviate(y));
+          }
+        }
+      }
+    }
+    return differ == 0 ? new String[] {"match (" + total + " results)", null}
+        : new String[] {differ + " of " + total + " differ", first};
   }
 
   /** The record's ground truth as an expert session. */
   public Outcome groundTruth(BfclTask task) {
-    return rebuild(task, BfclSessionReplay.expert(task, env.style()), "ground_truth", "ground truth");
+    return rebuild(task, BfclSessionReplay.expert(task, env.style()), "ground_truth", "ground truth", null);
   }
 
-  private Outcome rebuild(BfclTask task, List<List<String>> texts, String kind, String source) {
+  private Outcome rebuild(BfclTask task, List<List<String>> texts, String kind, String source,
+                          List<List<String>> loggedTools) {
     String entry = task.record().id();
     try {
       BfclSessionReplay.Rebuilt r = BfclSessionReplay.rebuild(env, task, texts);
@@ -100,6 +177,15 @@ public final class BfclImport {
       Map<String, String> metadata = new LinkedHashMap<>(r.episode().metadata());
       metadata.put("import.kind", kind);
       metadata.put("import.source", source);
+      if (loggedTools != null) {
+        // The log's tool results against the Java backends' for the same calls: a difference means the logged run
+        // saw other results (another BFCL version, the clock) and the rebuilt conversation is not the logged one.
+        String[] cmp = compareWithLog(loggedTools, rebuiltToolResults(r));
+        metadata.put("import.inference_log", cmp[0]);
+        if (cmp[1] != null) {
+          metadata.put("import.inference_log_first_difference", cmp[1]);
+        }
+      }
       boolean done = r.episode().done();
       Trajectory t = Trajectory.newBuilder()
           .setTrajectoryId(tid).setEpisodeId(tid).setSessionId(entry).setActorId("bfcl-import")

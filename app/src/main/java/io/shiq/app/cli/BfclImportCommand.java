@@ -45,7 +45,9 @@ import picocli.CommandLine.Option;
         + "files (BFCL's {id, result: [turn][step]} with the model's raw outputs, decoded call strings or "
         + "function-calling dicts; or shiq bfcl eval's results.jsonl) replays through the bfcl environment: calls "
         + "executed on the Java backends, every turn scored by the checker, prompts tokenised with the chosen "
-        + "model's chat template. Trajectories (origin IMPORT_BFCL, per-turn rewards, tool results as TOOL turns) "
+        + "model's chat template. When the entry has BFCL's inference_log, its logged tool results are compared "
+        + "with the rebuilt ones (metadata import.inference_log; differences are reported). Trajectories (origin "
+        + "IMPORT_BFCL, per-turn rewards, tool results as TOOL turns) "
         + "go to trajectories.history, keyed by an id derived from their content: importing the same file again "
         + "adds nothing. An entry that cannot be rebuilt goes to the dead-letter topic with the reason. Prints "
         + "counts and, last, one JSON line {\"bfcl\":\"import\",...}.")
@@ -116,7 +118,8 @@ public final class BfclImportCommand implements Callable<Integer> {
       System.out.printf("bfcl import: %d records in %s, tokenizer %s, template %s (%s style); %d trajectories "
           + "already in %s%n", all.size(), bfcl.data(), tok.tokenizer.id(), env.template().id(), env.style(),
           existing.size(), topics.trajectoriesHistory());
-      long[] counts = new long[5]; // imported, already there, dead-lettered, entries read, other categories
+      long[] counts = new long[7]; // imported, already there, dead-lettered, entries read, other categories,
+                                   // entries with an inference log, of which differing from the rebuilt results
       double rewardSum = 0;
       long rewardTurns = 0;
       try (KafkaProducer<String, SpecificRecord> producer = kafka.avroProducer(Map.of());
@@ -144,6 +147,16 @@ public final class BfclImportCommand implements Callable<Integer> {
                       reason, null))).get(30, TimeUnit.SECONDS);
               continue;
             }
+            String log = o.trajectory().getMetadata().get("import.inference_log");
+            if (log != null) {
+              counts[5]++;
+              if (!log.startsWith("match")) {
+                counts[6]++;
+                System.err.println("bfcl import: " + source + " (" + o.entryId() + "): the inference log's tool "
+                    + "results differ from the Java backends' (" + log + "; first: " + o.trajectory().getMetadata()
+                    .get("import.inference_log_first_difference") + "); imported as rebuilt");
+              }
+            }
             rewardSum += send(producer, topics, o.trajectory(), existing, counts);
             rewardTurns += rewardedTurns(o.trajectory());
           }
@@ -164,11 +177,13 @@ public final class BfclImportCommand implements Callable<Integer> {
       }
       System.out.printf("%d entries read: %d imported, %d already imported, %d dead-lettered (%s)%s; mean turn "
               + "reward %.3f%n", counts[3], counts[0], counts[1], counts[2], topics.deadLetters(),
-          counts[4] == 0 ? "" : ", " + counts[4] + " of other categories skipped",
+          (counts[4] == 0 ? "" : ", " + counts[4] + " of other categories skipped")
+              + (counts[5] == 0 ? "" : ", " + counts[5] + " with an inference log (" + counts[6] + " differing)"),
           rewardTurns == 0 ? 0.0 : rewardSum / rewardTurns);
       System.out.printf("{\"bfcl\":\"import\",\"entries\":%d,\"imported\":%d,\"already_imported\":%d,"
-              + "\"dead_lettered\":%d,\"skipped_other_categories\":%d,\"mean_turn_reward\":%s,\"topic\":\"%s\"}%n",
-          counts[3], counts[0], counts[1], counts[2], counts[4],
+              + "\"dead_lettered\":%d,\"skipped_other_categories\":%d,\"inference_logs\":%d,"
+              + "\"inference_logs_differing\":%d,\"mean_turn_reward\":%s,\"topic\":\"%s\"}%n",
+          counts[3], counts[0], counts[1], counts[2], counts[4], counts[5], counts[6],
           rewardTurns == 0 ? "null" : String.format(java.util.Locale.ROOT, "%.4f", rewardSum / rewardTurns),
           topics.trajectoriesHistory());
       return 0;

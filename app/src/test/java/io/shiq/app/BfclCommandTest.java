@@ -71,6 +71,43 @@ class BfclCommandTest {
     assertEquals(64, Files.readAllLines(verdicts).size());
   }
 
+  @Test
+  void evalWritesAResultFileThatCheckAcceptsAndScoresTheSame(@TempDir Path tmp) throws Exception {
+    Path data = TestData.require("bfcl");
+    Path model = tmp.resolve("model");
+    run("model", "init", "--shape", "qwen2", "--layers", "1", "--dim", "16", "--heads", "2", "--kv-heads", "1",
+        "--hidden", "32", "--seq-len", "16384", "--tokenizer", TestData.require("qwen3-tokenizer").toString(),
+        "--out", model.toString());
+    Path out = tmp.resolve("eval");
+    String printed = run("bfcl", "eval", "--model", model.toString(), "--data", data.toString(), "--category",
+        "base", "--limit", "3", "--max-tokens", "4", "--out", out.toString());
+    String[] lines = printed.strip().split("\n");
+    JsonNode eval = JSON.readTree(lines[lines.length - 1]);
+    assertEquals("eval", eval.get("bfcl").asText());
+    assertEquals(3, eval.get("entries").asInt());
+    assertEquals(model.toString(), eval.get("model").asText());
+    Path verdicts = tmp.resolve("check.jsonl");
+    String checked = run("bfcl", "check", "--data", data.toString(), "--results",
+        out.resolve("results.jsonl").toString(), "--out", verdicts.toString());
+    String[] c = checked.strip().split("\n");
+    JsonNode check = JSON.readTree(c[c.length - 1]);
+    assertEquals(eval.get("accuracy"), check.get("accuracy"));
+    assertEquals(eval.get("overall").asDouble(), check.get("overall").asDouble());
+    // Verdict by verdict: the same validity and error type.
+    List<String> a = new ArrayList<>();
+    for (String l : Files.readAllLines(out.resolve("verdicts.jsonl"))) {
+      JsonNode n = JSON.readTree(l);
+      a.add(n.get("id").asText() + " " + n.get("valid") + " " + n.get("error_type"));
+    }
+    List<String> b = new ArrayList<>();
+    for (String l : Files.readAllLines(verdicts)) {
+      JsonNode n = JSON.readTree(l);
+      b.add(n.get("id").asText() + " " + n.get("valid") + " " + n.get("error_type"));
+    }
+    assertEquals(a, b);
+    assertEquals(3, a.size());
+  }
+
   private static List<String> fieldNames(JsonNode n) {
     List<String> out = new ArrayList<>();
     n.fieldNames().forEachRemaining(out::add);

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
         BenchCommand.class,
         io.shiq.app.cli.ModelCommand.class,
         io.shiq.app.cli.BfclCommand.class,
+        io.shiq.app.ab.AbCommand.class,
         CommandLine.HelpCommand.class,
     },
     footer = {"", "Run 'shiq COMMAND --help' for the options of one command."})

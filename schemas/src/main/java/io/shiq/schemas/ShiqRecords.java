@@ -1,6 +1,8 @@
 package io.shiq.schemas;
 
 import io.shiq.avro.EvalResult;
+import io.shiq.avro.Experiment;
+import io.shiq.avro.ExperimentDecision;
 import io.shiq.avro.LearnerMetrics;
 import io.shiq.avro.PolicyVersion;
 import io.shiq.avro.PriorityUpdate;
@@ -18,7 +20,8 @@ public final class ShiqRecords {
 
   public static final List<Class<? extends SpecificRecord>> VALUE_TYPES = List.of(
       Trajectory.class, RewardEvent.class, ReplayBatch.class, PriorityUpdate.class,
-      PolicyVersion.class, WeightChunk.class, LearnerMetrics.class, EvalResult.class);
+      PolicyVersion.class, WeightChunk.class, LearnerMetrics.class, EvalResult.class,
+      Experiment.class, ExperimentDecision.class);
 
   /** The schema compiled into a generated class (its static SCHEMA$). */
   public static Schema schemaOf(Class<? extends SpecificRecord> type) {

@@ -128,9 +128,32 @@ final class Samples {
         .setBaselineArm("main").setPValue(0.003).setMetrics(Map.of("tokens_per_episode", 48.0)).build();
   }
 
+  static io.shiq.avro.Experiment experiment() {
+    return io.shiq.avro.Experiment.newBuilder().setExperimentId("exp-1").setDescription("candidate vs main")
+        .setArms(List.of(
+            io.shiq.avro.ExperimentArm.newBuilder().setName("main").setLine("main").setVersion(5L).setWeight(1)
+                .build(),
+            io.shiq.avro.ExperimentArm.newBuilder().setName("candidate").setLine("candidate").setVersion(null)
+                .setWeight(1).build()))
+        .setControlArm("main").setPrimaryMetric("mean_reward").setGuardrails(List.of(io.shiq.avro.Guardrail
+            .newBuilder().setMetric("kl_to_control").setDirection(io.shiq.avro.GuardrailDirection.AT_MOST)
+            .setLimit(0.05).build()))
+        .setMinimumDetectableEffect(0.05).setAlpha(0.05).setPower(0.8).setCupedCovariate("user.prior_reward")
+        .setEnvId("story-keyword").setWindowMs(60_000).setMinEpisodesPerArm(100).setMaxEpisodesPerArm(null)
+        .setStartAt(T0).setStopAt(null).setStatus(io.shiq.avro.ExperimentStatus.RUNNING).setStatusReason(null)
+        .setUpdatedAt(T0).build();
+  }
+
+  static io.shiq.avro.ExperimentDecision experimentDecision() {
+    return io.shiq.avro.ExperimentDecision.newBuilder().setExperimentId("exp-1")
+        .setKind(io.shiq.avro.DecisionKind.ROLLBACK).setArm("candidate").setControlArm("main")
+        .setReason("kl_to_control 0.09 [0.07, 0.11] above 0.05").setEpisodes(812L).setEffect(0.04).setCsLow(-0.01)
+        .setCsHigh(0.09).setPValue(0.2).setRollbackVersion(9L).setMetrics(Map.of()).setDecidedAt(T0).build();
+  }
+
   /** One instance of each top-level record type, in the order of ShiqRecords.VALUE_TYPES. */
   static List<SpecificRecord> all() {
     return List.of(toolSession(), rewardEvent(), replayBatch(), priorityUpdate(), policyVersion(), weightChunk(),
-        learnerMetrics(), evalResult());
+        learnerMetrics(), evalResult(), experiment(), experimentDecision());
   }
 }

@@ -30,6 +30,7 @@ public final class WeightAssembler {
   private final TreeMap<Long, PolicyVersion> announced = new TreeMap<>();
   private final TreeMap<Long, TreeMap<Integer, byte[]>> chunks = new TreeMap<>();
   private final java.util.Set<Long> rejected = new java.util.HashSet<>();
+  private final TreeMap<Long, PolicyVersion> referenced = new TreeMap<>();
 
   /** @param current the version in use (-1 for none) */
   public WeightAssembler(String arm, long current) {
@@ -43,6 +44,11 @@ public final class WeightAssembler {
 
   public void onAnnouncement(PolicyVersion v) {
     if (!v.getArm().equals(arm) || v.getVersion() <= current || rejected.contains(v.getVersion())) {
+      return;
+    }
+    if (v.getSourceArm() != null && v.getTransport() == WeightTransport.KAFKA_CHUNKS) {
+      // A re-announcement (A/B rollback): its chunks are those of another arm or version, fetched by the caller.
+      referenced.put(v.getVersion(), v);
       return;
     }
     if (v.getTransport() == WeightTransport.URI) {
@@ -137,6 +143,27 @@ public final class WeightAssembler {
     }
   }
 
+  /**
+   * The newest announced re-announcement (weights of {@code sourceArm}/{@code sourceVersion}) newer than the version
+   * in use, which the caller loads with {@link VersionCatalog#payload} and then {@link #accept}s or rejects.
+   */
+  public Optional<PolicyVersion> newestReferenced() {
+    var e = referenced.tailMap(current, false).lastEntry();
+    return e == null ? Optional.empty() : Optional.of(e.getValue());
+  }
+
+  /** Makes {@code version} (loaded and verified by the caller) the one in use. */
+  public void accept(long version) {
+    current = version;
+    dropUpTo(version);
+  }
+
+  /** Rejects a re-announced version whose source could not be loaded. */
+  public void rejectReferenced(long version, String why) {
+    referenced.remove(version);
+    reject(version, why);
+  }
+
   /** Versions rejected so far. */
   public java.util.Set<Long> rejected() {
     return java.util.Collections.unmodifiableSet(rejected);
@@ -151,6 +178,7 @@ public final class WeightAssembler {
 
   private void dropUpTo(long version) {
     announced.headMap(version, true).clear();
+    referenced.headMap(version, true).clear();
     chunks.headMap(version, true).clear();
   }
 }

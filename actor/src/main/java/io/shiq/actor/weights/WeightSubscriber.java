@@ -35,6 +35,7 @@ public final class WeightSubscriber implements AutoCloseable {
   private final AvroDeserializer<PolicyVersion> versions;
   private final AvroDeserializer<WeightChunk> chunks;
   private final Topics topics;
+  private final KafkaClients kafka;
   private final WeightAssembler assembler;
   private final Device device;
   private final List<TopicPartition> weightPartitions = new ArrayList<>();
@@ -51,6 +52,7 @@ public final class WeightSubscriber implements AutoCloseable {
     this.versions = kafka.deserializer(PolicyVersion.class);
     this.chunks = kafka.deserializer(WeightChunk.class);
     this.topics = topics;
+    this.kafka = kafka;
     this.assembler = new WeightAssembler(arm, currentVersion);
     this.device = device;
     List<TopicPartition> all = new ArrayList<>();
@@ -102,6 +104,18 @@ public final class WeightSubscriber implements AutoCloseable {
         break;
       }
     } while (System.nanoTime() < deadline);
+    Optional<PolicyVersion> referenced = assembler.newestReferenced();
+    if (referenced.isPresent() && (newest.isEmpty()
+        || referenced.get().getVersion() > newest.get().announcement().getVersion())) {
+      PolicyVersion r = referenced.get();
+      try {
+        byte[] payload = VersionCatalog.payload(kafka, topics, r);
+        assembler.accept(r.getVersion());
+        newest = Optional.of(new WeightAssembler.Complete(r, payload));
+      } catch (RuntimeException e) {
+        assembler.rejectReferenced(r.getVersion(), e.getMessage());
+      }
+    }
     return newest.map(c -> {
       try {
         return new Loaded(c.announcement(), WeightsPayload.decode(c.payload(), c.announcement().getModelConfigJson(),

@@ -54,6 +54,15 @@ public final class ActorCommand implements Callable<Integer> {
   @Option(names = "--arm", description = "A/B arm (policy line) served (default: ${DEFAULT-VALUE}).")
   String arm = "main";
 
+  @Option(names = "--experiment", paramLabel = "ID", description = "Serve every arm of this A/B experiment (see "
+      + "'shiq ab start'): each episode's session is assigned an arm by a hash of its id, every arm's weights are held "
+      + "at once; --arm is then not used.")
+  String experiment;
+
+  @Option(names = "--sessions", description = "With --experiment: the pool of simulated sessions (users) episodes are "
+      + "drawn from; a session keeps its arm (default: ${DEFAULT-VALUE}).")
+  int sessions = 1000;
+
   @Option(names = "--actor-id", description = "Actor id in every trajectory (default: actor-<pid>).")
   String actorId;
 
@@ -125,6 +134,16 @@ public final class ActorCommand implements Callable<Integer> {
         maxTokens, stop, 0), seed);
   }
 
+  private io.shiq.actor.ab.ExperimentActorLoop experimentLoop(String id, Set<Integer> stop, PolicyModel model,
+      Environment environment, KafkaProducer<String, SpecificRecord> producer, Topics topics, KafkaClients kafka) {
+    ActorLoop.Settings s = settings(id, stop);
+    return new io.shiq.actor.ab.ExperimentActorLoop(model.weights(), model.tokenizer(), environment,
+        new io.shiq.actor.ab.ExperimentActorLoop.Settings(id, experiment, s.episodesPerBatch(), s.maxTurns(),
+            s.sampling(), s.seed(), sessions), producer, topics,
+        new io.shiq.actor.ab.ExperimentFollower(kafka, topics, experiment),
+        new io.shiq.actor.weights.VersionCatalog(kafka, topics, model.weights().device()));
+  }
+
   /** --data, else bfcl/ of the data directory (only read by --env bfcl). */
   private java.nio.file.Path bfclData() {
     if (bfclData != null || !env.equals("bfcl")) {
@@ -151,7 +170,7 @@ public final class ActorCommand implements Callable<Integer> {
     Environment environment = Environments.create(env, model.tokenizer(), bfclData(), categories,
         java.time.Clock.systemDefaultZone());
     Set<Integer> stop = environment.stopTokens().orElse(model.tokenizer().stopTokens());
-    WeightSubscriber weights = noWeightUpdates ? null : new WeightSubscriber(kafka, topics, arm, 0,
+    WeightSubscriber weights = noWeightUpdates || experiment != null ? null : new WeightSubscriber(kafka, topics, arm, 0,
         model.weights().device());
     AtomicBoolean stopping = new AtomicBoolean();
     Thread hook = Shutdown.stopAndWait("shiq-actor-shutdown", () -> stopping.set(true), Thread.currentThread(),
@@ -162,8 +181,9 @@ public final class ActorCommand implements Callable<Integer> {
             Duration.ofSeconds(30), maxLearnerLag);
          MetricsEndpoint metrics = metricsOptions.start(System.out::println);
          KafkaProducer<String, SpecificRecord> producer = kafka.avroProducer(Map.of(ProducerConfig.LINGER_MS_CONFIG, "10"));
-         ActorLoop loop = new ActorLoop(model.weights(), 0, model.tokenizer(), environment, settings(id, stop),
-             producer, topics, weights)) {
+         io.shiq.actor.loop.BatchSource loop = experiment == null ? new ActorLoop(model.weights(), 0,
+             model.tokenizer(), environment, settings(id, stop), producer, topics, weights)
+             : experimentLoop(id, stop, model, environment, producer, topics, kafka)) {
       ActorMeters meters = new ActorMeters(metrics.registry(), id);
       if (batches >= 0) { // a negative --batches runs none, as it always did
         new EpisodeRunner(loop, pace == null ? BackPressure.NONE : pace, PAUSE_POLL, stopping::get)
@@ -189,6 +209,9 @@ public final class ActorCommand implements Callable<Integer> {
 
     @Override
     public void onBatch(long index, List<Trajectory> out, long version) {
+      if (out.isEmpty()) {
+        return; // an experiment actor waiting for its experiment
+      }
       episodes += out.size();
       meters.onBatch(out, version);
       double reward = out.stream().mapToDouble(ActorMeters::reward).sum() / out.size();

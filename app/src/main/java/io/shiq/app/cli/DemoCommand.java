@@ -94,6 +94,27 @@ public final class DemoCommand implements Callable<Integer> {
       + "(repeatable), e.g. --set replay.sampler=prioritized; see 'shiq replay --list-options'.")
   Map<String, String> replay = new LinkedHashMap<>();
 
+  @Option(names = "--ab", description = "After --ab-after minutes, run an A/B experiment: the learning policy "
+      + "against a frozen copy of the initial one, with an off-policy estimate of both before they serve, a KL "
+      + "guardrail, the evaluator on the same broker, and the A/B report in <run>/ab/.")
+  boolean ab;
+
+  @Option(names = "--ab-after", paramLabel = "MIN", description = "With --ab: minutes of plain training before the "
+      + "experiment starts (default: 40% of --minutes).")
+  Double abAfter;
+
+  @Option(names = "--ab-kl-limit", description = "With --ab: guardrail on the candidate's per-token KL to the "
+      + "baseline, in nats per action token; a breach rolls the candidate back (default: ${DEFAULT-VALUE}).")
+  double abKlLimit = 0.02;
+
+  @Option(names = "--ab-mde", description = "With --ab: minimum detectable effect on the mean reward (default: "
+      + "${DEFAULT-VALUE}).")
+  double abMde = 0.1;
+
+  @Option(names = "--ab-min-episodes", description = "With --ab: episodes per arm before any test (default: "
+      + "${DEFAULT-VALUE}).")
+  int abMinEpisodes = 100;
+
   @Mixin
   MetricsOptions metricsOptions;
 
@@ -193,6 +214,13 @@ public final class DemoCommand implements Callable<Integer> {
       DemoRun run = new DemoRun(settings, model, recorder, metrics.registry());
       Thread hook = Shutdown.stopAndWait("shiq-demo-shutdown", run::requestStop, Thread.currentThread(), 180_000);
       double seconds;
+      io.shiq.app.demo.AbDemoPhase abPhase = ab ? new io.shiq.app.demo.AbDemoPhase(run,
+          new io.shiq.app.demo.AbDemoPhase.Options(abKlLimit, abMde, abMinEpisodes, 200, 256,
+              learnerOptions.beta), console) : null;
+      io.shiq.app.demo.AbDemoPhase.Outcome abOutcome = null;
+      if (ab && (abAfter == null ? 0.4 * minutes : abAfter) >= minutes) {
+        throw new IllegalArgumentException("--ab-after (" + abAfter + ") must be below --minutes (" + minutes + ")");
+      }
       try {
         run.start();
         config.put("resumed_from_step", run.resumedFromStep());
@@ -206,9 +234,22 @@ public final class DemoCommand implements Callable<Integer> {
         trainer.configChanges().stream().filter(c -> c.fromStep() == run.resumedFromStep() + 1).forEach(c ->
             console.println("shiq demo: changed on resume, applied from step " + c.fromStep() + ": "
                 + String.join(", ", c.changes())));
-        seconds = display(run, recorder);
+        seconds = display(run, recorder, abPhase);
+        if (abPhase != null) {
+          abOutcome = abPhase.finish(runDir.resolve("ab"));
+        }
       } finally {
+        if (abPhase != null) {
+          abPhase.close();
+        }
         run.close();
+      }
+      if (abOutcome != null) {
+        console.printf("%n%s", abOutcome.table());
+        if (abOutcome.report() != null) {
+          console.printf("A/B report: %s%n", abOutcome.report());
+        }
+        config.put("ab_experiment", abPhase.experimentId());
       }
       if (run.failure() != null) {
         System.err.println("shiq demo: " + run.failure().getMessage() + " (writing the report of what ran)");
@@ -226,12 +267,12 @@ public final class DemoCommand implements Callable<Integer> {
               + "\"reward_first\":%s,\"reward_last\":%s,\"reward_initial_version\":%s,"
               + "\"reward_best_window\":%s,\"reward_optimum\":%s,\"kl_last\":%s,\"learner_steps\":%d,\"policy_versions\":%d,"
               + "\"actor_version\":%d,\"resumed_from_step\":%d,\"episodes\":%d,\"seconds\":%.1f,"
-              + "\"trajectories_per_s\":%.2f,\"learner_tokens_per_s\":%.0f,\"learner_wait_share\":%.3f,\"report\":\"%s\"}",
+              + "\"trajectories_per_s\":%.2f,\"learner_tokens_per_s\":%.0f,\"learner_wait_share\":%.3f,%s\"report\":\"%s\"}",
           run.failure() == null ? "done" : "failed", chosenEnv, learnerOptions.objective, num(s.rewardFirst()),
           num(s.rewardLast()), num(s.rewardInitialVersion()), num(s.rewardBestWindow()),
           s.rewardOptimum().isPresent() ? num(s.rewardOptimum().getAsDouble()) : "null", num(s.klLast()), s.learnerSteps(), s.policyVersions(), recorder.actorVersion(),
           run.resumedFromStep(), s.episodes(), s.seconds(), s.trajectoriesPerSecond(), s.learnerTokensPerSecond(),
-          s.waitShare(),
+          s.waitShare(), abJson(abPhase, abOutcome),
           runDir.resolve("report.html").toString().replace("\\", "/")));
       console.flush();
       Shutdown.remove(hook);
@@ -239,12 +280,30 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
+  /** The A/B part of the JSON line (empty without --ab). */
+  private static String abJson(io.shiq.app.demo.AbDemoPhase phase, io.shiq.app.demo.AbDemoPhase.Outcome outcome) {
+    if (phase == null) {
+      return "";
+    }
+    var d = outcome == null ? java.util.Optional.<io.shiq.avro.ExperimentDecision>empty() : outcome.decision();
+    return String.format(Locale.ROOT, "\"ab_experiment\":\"%s\",\"ab_decision\":%s,\"ab_decision_arm\":%s,"
+            + "\"ab_decided_after_episodes\":%s,\"ab_report\":%s,", phase.experimentId(),
+        d.map(x -> "\"" + x.getKind() + "\"").orElse("null"),
+        d.map(x -> x.getArm() == null ? "null" : "\"" + x.getArm() + "\"").orElse("null"),
+        d.map(x -> Long.toString(x.getEpisodes())).orElse("null"),
+        outcome == null || outcome.report() == null ? "null"
+            : "\"" + outcome.report().toString().replace("\\", "/") + "\"");
+  }
+
   private static String num(double v) {
     return Double.isFinite(v) ? String.format(Locale.ROOT, "%.4f", v) : "null";
   }
 
   /** Shows progress until the time is up or something stops the run; returns the seconds run. */
-  private double display(DemoRun run, DemoRecorder recorder) throws InterruptedException {
+  private double display(DemoRun run, DemoRecorder recorder, io.shiq.app.demo.AbDemoPhase abPhase)
+      throws InterruptedException, java.io.IOException {
+    double abAt = abPhase == null ? Double.POSITIVE_INFINITY : 60 * (abAfter == null ? 0.4 * minutes : abAfter);
+    boolean abStarted = false;
     long total = Math.round(minutes * 60);
     boolean bar = progress.equals("bar") || (progress.equals("auto") && System.console() != null);
     if (!bar && !progress.equals("lines") && !progress.equals("auto")) {
@@ -257,7 +316,14 @@ public final class DemoCommand implements Callable<Integer> {
       while (!run.stopping() && recorder.seconds() < total) {
         Thread.sleep(250);
         double now = recorder.seconds();
-        String status = status(run, recorder, now);
+        if (!abStarted && now >= abAt) {
+          abStarted = true;
+          if (pb != null) {
+            pb.setExtraMessage("starting the A/B experiment (off-policy estimate first)");
+          }
+          abPhase.start();
+        }
+        String status = status(run, recorder, now) + (abStarted ? " | " + abPhase.status() : "");
         if (pb != null) {
           pb.stepTo(Math.min(total, (long) now));
           pb.setExtraMessage(status);

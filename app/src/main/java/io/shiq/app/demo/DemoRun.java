@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.shiq.envs.Environment;
 import io.shiq.actor.loop.ActorLoop;
+import io.shiq.actor.loop.BatchSource;
 import io.shiq.actor.loop.EpisodeRunner;
 import io.shiq.actor.pace.BackPressure;
 import io.shiq.actor.weights.WeightSubscriber;
@@ -90,6 +91,8 @@ public final class DemoRun implements AutoCloseable {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private final List<Thread> actorThreads = new ArrayList<>();
+  private final AtomicBoolean actorsStopping = new AtomicBoolean();
+  private int generation;
   private EmbeddedStack stack;
   private ReplayService replay;
   private LearnerService learner;
@@ -142,6 +145,43 @@ public final class DemoRun implements AutoCloseable {
 
     KafkaClients kafka = stack.clients();
     producer = kafka.avroProducer(Map.of(ProducerConfig.LINGER_MS_CONFIG, "10"));
+    startActors((actorId, env, as) -> new ActorLoop(model.weights().copy(), 0, model.tokenizer(), env, as, producer,
+        topics, new WeightSubscriber(kafka, topics, "main", 0, device)));
+  }
+
+  /** Makes one actor's batch source from its id, environment and settings. */
+  public interface ActorFactory {
+    BatchSource make(String actorId, Environment env, ActorLoop.Settings settings);
+  }
+
+  /**
+   * Stops the running actors (after their current batch) and starts {@code settings.actors()} new ones made by
+   * {@code factory}, e.g. actors serving an A/B experiment in place of the single-arm ones.
+   */
+  public void replaceActors(ActorFactory factory) {
+    actorsStopping.set(true);
+    for (Thread t : actorThreads) {
+      join(t);
+    }
+    actorThreads.clear();
+    actorsStopping.set(false);
+    generation++;
+    startActors(factory);
+  }
+
+  public KafkaProducer<String, SpecificRecord> producer() {
+    return producer;
+  }
+
+  public PolicyModel model() {
+    return model;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  private void startActors(ActorFactory factory) {
     BackPressure learnerLag = () -> recorder.learnerLag() > settings.maxLearnerLag();
     for (int i = 0; i < settings.actors(); i++) {
       String actorId = "demo-actor-" + i;
@@ -149,14 +189,17 @@ public final class DemoRun implements AutoCloseable {
       Set<Integer> stop = env.stopTokens().orElse(model.tokenizer().stopTokens());
       ActorLoop.Settings as = new ActorLoop.Settings(actorId, "main", settings.episodesPerBatch(), settings.maxTurns(),
           new SamplingParams(settings.temperature(), 0, 1.0, settings.maxTokens(), stop, 0),
-          settings.seed() * 1_000 + i + 1_000_000L * resumedFromStep);
-      WeightSubscriber weights = new WeightSubscriber(kafka, topics, "main", 0, device);
-      ActorLoop loop = new ActorLoop(model.weights().copy(), 0, model.tokenizer(), env, as, producer, topics, weights);
-      ActorMeters meters = new ActorMeters(registry, actorId);
-      EpisodeRunner runner = new EpisodeRunner(loop, learnerLag, PAUSE_POLL, stopping::get)
+          settings.seed() * 1_000 + i + 1_000_000L * resumedFromStep + 7_919L * generation);
+      BatchSource loop = factory.make(actorId, env, as);
+      ActorMeters meters = new ActorMeters(registry, actorId + (generation == 0 ? "" : "-" + generation));
+      EpisodeRunner runner = new EpisodeRunner(loop, learnerLag, PAUSE_POLL,
+          () -> stopping.get() || actorsStopping.get())
           .addListener(new EpisodeRunner.Listener() {
             @Override
             public void onBatch(long index, List<Trajectory> out, long version) {
+              if (out.isEmpty()) {
+                return;
+              }
               meters.onBatch(out, version);
               recorder.onEpisodes(actorId, out, version);
             }

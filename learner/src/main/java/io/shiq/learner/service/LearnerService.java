@@ -106,6 +106,7 @@ public final class LearnerService implements AutoCloseable {
   private final Outbox outbox = new Outbox();
   private final List<LearnerListener> listeners = new ArrayList<>();
   private long version;
+  private final KafkaClients kafka;
   private long versionStep;
   private long skippedBatches;
   private double waitNanos;
@@ -120,6 +121,7 @@ public final class LearnerService implements AutoCloseable {
     listeners.add(new LearnerMeters(registry == null ? new SimpleMeterRegistry() : registry, settings.learnerId()));
     Topics topics = settings.topics();
     KafkaClients kafka = new KafkaClients(settings.kafka());
+    this.kafka = kafka;
     this.batches = kafka.deserializer(ReplayBatch.class);
     this.admin = kafka.admin();
     TopicAdmin.ensureAll(admin, topics);
@@ -330,6 +332,15 @@ public final class LearnerService implements AutoCloseable {
   }
 
   private void publish(long step) {
+    // Someone else may have announced a newer version of this line since (an A/B evaluator's rollback re-announces
+    // the control's weights under the treatment's line): versions of a line only grow, so continue above it.
+    long announced = KafkaTail.latestVersion(kafka, settings.topics(), settings.arm()).map(PolicyVersion::getVersion)
+        .orElse(0L);
+    if (announced > version) {
+      LOG.info("learner {}: {} v{} was announced by someone else ({}); publishing above it", settings.learnerId(),
+          settings.arm(), announced, "e.g. an A/B rollback");
+      version = announced;
+    }
     PolicyVersion v = publisher.publish(settings.arm(), version + 1, step, trainer.policy(),
         trainer.config().objective().name(), version == 0 ? null : version);
     version = v.getVersion();

@@ -1,6 +1,8 @@
 package io.shiq.schemas.topic;
 
 import io.shiq.avro.EvalResult;
+import io.shiq.avro.Experiment;
+import io.shiq.avro.ExperimentDecision;
 import io.shiq.avro.LearnerMetrics;
 import io.shiq.avro.PolicyVersion;
 import io.shiq.avro.PriorityUpdate;
@@ -46,11 +48,15 @@ public final class Topics {
       LearnerMetrics.class, "per-step learner diagnostics");
   public static final TopicSpec EVAL_RESULTS = new TopicSpec("eval.results", 1, false, UNLIMITED,
       EvalResult.class, "A/B evaluation results per arm and window");
+  public static final TopicSpec EXPERIMENTS = new TopicSpec("experiments", 1, true, 0,
+      Experiment.class, "A/B experiment declarations and status, keyed by experiment id (compacted: latest wins)");
+  public static final TopicSpec EXPERIMENT_DECISIONS = new TopicSpec("experiments.decisions", 1, false, UNLIMITED,
+      ExperimentDecision.class, "A/B decisions (winner, rollback, sample ratio mismatch), keyed by experiment id");
   public static final TopicSpec DEAD_LETTERS = new TopicSpec("deadletter", 1, false, 4 * WEEK_MS,
       null, "undecodable or invalid records: original bytes, error in headers");
 
   public static final List<TopicSpec> ALL = List.of(TRAJECTORIES, TRAJECTORIES_HISTORY, REWARDS, REPLAY_BATCHES,
-      REPLAY_PRIORITIES, POLICY_VERSIONS, POLICY_WEIGHTS, LEARNER_METRICS, EVAL_RESULTS, DEAD_LETTERS);
+      REPLAY_PRIORITIES, POLICY_VERSIONS, POLICY_WEIGHTS, LEARNER_METRICS, EVAL_RESULTS, EXPERIMENTS, EXPERIMENT_DECISIONS, DEAD_LETTERS);
 
   private final String prefix;
 
@@ -84,5 +90,7 @@ public final class Topics {
   public String policyWeights() { return name(POLICY_WEIGHTS); }
   public String learnerMetrics() { return name(LEARNER_METRICS); }
   public String evalResults() { return name(EVAL_RESULTS); }
+  public String experiments() { return name(EXPERIMENTS); }
+  public String experimentDecisions() { return name(EXPERIMENT_DECISIONS); }
   public String deadLetters() { return name(DEAD_LETTERS); }
 }

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
         ActorBenchmark.class,
         BfclBenchmark.class,
         LearnerBenchmark.class,
+        AbCalibrationBenchmark.class,
     })
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec

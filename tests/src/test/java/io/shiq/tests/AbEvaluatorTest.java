@@ -85,7 +85,9 @@ class AbEvaluatorTest {
 
   private EvaluatorService evaluator(TestKafka kafka, Topics topics, String app) {
     return EvaluatorService.start(kafka.clients(), topics, new EvaluatorService.Settings(app, false,
-        Duration.ofMillis(200), state.resolve(app).toString(), Map.of()));
+        Duration.ofMillis(200), state.resolve(app).toString(),
+        // Kafka Streams does not leave its group on close: a restarted instance waits out the old member's session.
+        Map.of("consumer.session.timeout.ms", "6000", "consumer.heartbeat.interval.ms", "1500")));
   }
 
   private static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -214,8 +216,9 @@ class AbEvaluatorTest {
         batch.add(episode(e, arm, 0, rng.nextGaussian(), Map.of()));
       }
       for (Trajectory t : batch) {
-        send(producer, topics, t);
+        producer.send(new ProducerRecord<>(topics.trajectories(), t.getEpisodeId(), t));
       }
+      producer.flush();
       await("a decision", () -> !log.catchUp(Duration.ofSeconds(5)).decisions(e.getExperimentId()).isEmpty());
       ExperimentDecision d = log.decisions(e.getExperimentId()).get(0);
       assertEquals(DecisionKind.SAMPLE_RATIO_MISMATCH, d.getKind(), d.getReason());

@@ -78,7 +78,7 @@ import java.util.Set;
  */
 public final class ExperimentMonitor {
   /** Sample-ratio-mismatch threshold on the chi-square p-value (strict: it is checked at every look). */
-  public static final double SRM_THRESHOLD = 0.001;
+  public static final double SRM_THRESHOLD = 1e-4;
 
   /**
    * The horizon without a verdict, as a multiple of the fixed-horizon sample size for the MDE. An mSPRT needs more

@@ -39,10 +39,11 @@ class NormalTest {
 
   @Test
   void quantileInvertsTheCdfOverItsWholeRange() {
-    for (double z = -8; z <= 8; z += 0.0625) {
+    // Above z = 5, p = Phi(z) itself is rounded to a multiple of 1.1e-16 near 1, which alone moves z by more than
+    // 1e-9; the lower tail keeps full relative precision down to z = -8.
+    for (double z = -8; z <= 5; z += 0.0625) {
       double p = Normal.cdf(z);
-      assertEquals(z, Normal.quantile(p), 1e-9 * Math.max(1, Math.abs(z)) + (p > 1 - 1e-9 ? 1e-6 : 0),
-          "z=" + z);
+      assertEquals(z, Normal.quantile(p), 1e-9 * Math.max(1, Math.abs(z)), "z=" + z);
     }
     // Monotone.
     double previous = Double.NEGATIVE_INFINITY;

@@ -60,8 +60,9 @@ public final class ActorCommand implements Callable<Integer> {
   String experiment;
 
   @Option(names = "--sessions", description = "With --experiment: the pool of simulated sessions (users) episodes are "
-      + "drawn from; a session keeps its arm (default: ${DEFAULT-VALUE}).")
-  int sessions = 1000;
+      + "drawn from; a session keeps its arm. The sample-ratio check counts episodes, so keep the pool much larger "
+      + "than the episodes of an experiment unless sessions really repeat (default: ${DEFAULT-VALUE}).")
+  int sessions = 1_000_000;
 
   @Option(names = "--actor-id", description = "Actor id in every trajectory (default: actor-<pid>).")
   String actorId;

@@ -96,7 +96,8 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--ab", description = "After --ab-after minutes, run an A/B experiment: the learning policy "
       + "against a frozen copy of the initial one, with an off-policy estimate of both before they serve, a KL "
-      + "guardrail, the evaluator on the same broker, and the A/B report in <run>/ab/.")
+      + "guardrail, the evaluator on the same broker: first a quality experiment (loose KL limit), then, once it has "
+      + "decided, a guardrail experiment (--ab-kl-limit) whose breach rolls the candidate back; reports in <run>/ab/.")
   boolean ab;
 
   @Option(names = "--ab-after", paramLabel = "MIN", description = "With --ab: minutes of plain training before the "
@@ -104,8 +105,9 @@ public final class DemoCommand implements Callable<Integer> {
   Double abAfter;
 
   @Option(names = "--ab-kl-limit", description = "With --ab: guardrail on the candidate's per-token KL to the "
-      + "baseline, in nats per action token; a breach rolls the candidate back (default: ${DEFAULT-VALUE}).")
-  double abKlLimit = 0.02;
+      + "baseline in the second experiment, in nats per action token; a breach rolls the candidate back (default: "
+      + "${DEFAULT-VALUE}).")
+  double abKlLimit = 0.002;
 
   @Option(names = "--ab-mde", description = "With --ab: minimum detectable effect on the mean reward (default: "
       + "${DEFAULT-VALUE}).")
@@ -215,9 +217,9 @@ public final class DemoCommand implements Callable<Integer> {
       Thread hook = Shutdown.stopAndWait("shiq-demo-shutdown", run::requestStop, Thread.currentThread(), 180_000);
       double seconds;
       io.shiq.app.demo.AbDemoPhase abPhase = ab ? new io.shiq.app.demo.AbDemoPhase(run,
-          new io.shiq.app.demo.AbDemoPhase.Options(abKlLimit, abMde, abMinEpisodes, 200, 256,
+          new io.shiq.app.demo.AbDemoPhase.Options(abKlLimit, abMde, abMinEpisodes, 1_000_000, 256,
               learnerOptions.beta), console) : null;
-      io.shiq.app.demo.AbDemoPhase.Outcome abOutcome = null;
+      java.util.List<io.shiq.app.demo.AbDemoPhase.Outcome> abOutcome = null;
       if (ab && (abAfter == null ? 0.4 * minutes : abAfter) >= minutes) {
         throw new IllegalArgumentException("--ab-after (" + abAfter + ") must be below --minutes (" + minutes + ")");
       }
@@ -245,11 +247,10 @@ public final class DemoCommand implements Callable<Integer> {
         run.close();
       }
       if (abOutcome != null) {
-        console.printf("%n%s", abOutcome.table());
-        if (abOutcome.report() != null) {
-          console.printf("A/B report: %s%n", abOutcome.report());
+        for (var o : abOutcome) {
+          console.printf("%n%sA/B report: %s%n", o.table(), o.report());
         }
-        config.put("ab_experiment", abPhase.experimentId());
+        config.put("ab_experiments", abPhase.experimentIds());
       }
       if (run.failure() != null) {
         System.err.println("shiq demo: " + run.failure().getMessage() + " (writing the report of what ran)");
@@ -281,18 +282,23 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   /** The A/B part of the JSON line (empty without --ab). */
-  private static String abJson(io.shiq.app.demo.AbDemoPhase phase, io.shiq.app.demo.AbDemoPhase.Outcome outcome) {
+  private static String abJson(io.shiq.app.demo.AbDemoPhase phase,
+                               java.util.List<io.shiq.app.demo.AbDemoPhase.Outcome> outcomes) {
     if (phase == null) {
       return "";
     }
-    var d = outcome == null ? java.util.Optional.<io.shiq.avro.ExperimentDecision>empty() : outcome.decision();
-    return String.format(Locale.ROOT, "\"ab_experiment\":\"%s\",\"ab_decision\":%s,\"ab_decision_arm\":%s,"
-            + "\"ab_decided_after_episodes\":%s,\"ab_report\":%s,", phase.experimentId(),
-        d.map(x -> "\"" + x.getKind() + "\"").orElse("null"),
-        d.map(x -> x.getArm() == null ? "null" : "\"" + x.getArm() + "\"").orElse("null"),
-        d.map(x -> Long.toString(x.getEpisodes())).orElse("null"),
-        outcome == null || outcome.report() == null ? "null"
-            : "\"" + outcome.report().toString().replace("\\", "/") + "\"");
+    StringBuilder s = new StringBuilder("\"ab\":[");
+    for (int i = 0; outcomes != null && i < outcomes.size(); i++) {
+      var o = outcomes.get(i);
+      var d = o.decision();
+      s.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "{\"experiment\":\"%s\",\"decision\":%s,"
+              + "\"arm\":%s,\"decided_after_episodes\":%s,\"report\":\"%s\"}", o.experimentId(),
+          d.map(x -> "\"" + x.getKind() + "\"").orElse("null"),
+          d.map(x -> x.getArm() == null ? "null" : "\"" + x.getArm() + "\"").orElse("null"),
+          d.map(x -> Long.toString(x.getEpisodes())).orElse("null"),
+          o.report().toString().replace("\\", "/")));
+    }
+    return s.append("],").toString();
   }
 
   private static String num(double v) {
@@ -304,6 +310,7 @@ public final class DemoCommand implements Callable<Integer> {
       throws InterruptedException, java.io.IOException {
     double abAt = abPhase == null ? Double.POSITIVE_INFINITY : 60 * (abAfter == null ? 0.4 * minutes : abAfter);
     boolean abStarted = false;
+    double lastAdvance = 0;
     long total = Math.round(minutes * 60);
     boolean bar = progress.equals("bar") || (progress.equals("auto") && System.console() != null);
     if (!bar && !progress.equals("lines") && !progress.equals("auto")) {
@@ -319,9 +326,13 @@ public final class DemoCommand implements Callable<Integer> {
         if (!abStarted && now >= abAt) {
           abStarted = true;
           if (pb != null) {
-            pb.setExtraMessage("starting the A/B experiment (off-policy estimate first)");
+            pb.setExtraMessage("starting the A/B experiments (off-policy estimate first)");
           }
           abPhase.start();
+        } else if (abStarted && now - lastAdvance >= 5) {
+          // The guardrail experiment follows the quality experiment's decision, or half of the A/B time.
+          lastAdvance = now;
+          abPhase.advance(now >= abAt + (total - abAt) / 2);
         }
         String status = status(run, recorder, now) + (abStarted ? " | " + abPhase.status() : "");
         if (pb != null) {

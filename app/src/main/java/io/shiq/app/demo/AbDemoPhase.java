@@ -1,13 +1,13 @@
 package io.shiq.app.demo;
 
 import io.shiq.ab.evaluate.EvaluatorService;
+import io.shiq.ab.report.AbReport;
 import io.shiq.actor.ab.ExperimentActorLoop;
 import io.shiq.actor.ab.ExperimentFollower;
 import io.shiq.actor.weights.VersionCatalog;
 import io.shiq.app.ab.AbLog;
 import io.shiq.app.ab.AbTable;
 import io.shiq.app.ab.OffPolicy;
-import io.shiq.ab.report.AbReport;
 import io.shiq.avro.EvalResult;
 import io.shiq.avro.Experiment;
 import io.shiq.avro.ExperimentArm;
@@ -19,25 +19,38 @@ import io.shiq.learner.publish.WeightPublisher;
 import io.shiq.schemas.kafka.KafkaClients;
 import io.shiq.schemas.topic.Topics;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * {@code shiq demo --ab}: after the learner has trained a while, an A/B experiment between the current policy
- * (arm {@code candidate}: the latest version of line {@code main}, still learning) and a frozen copy of the initial
- * one (arm {@code baseline}: line {@code baseline} v1, published once). Before the arms serve, an off-policy estimate
- * of each from the traffic logged so far; then the actors are replaced by experiment actors serving both arms, the
- * evaluator runs on the same broker, and at the end the A/B report is written next to the demo's.
+ * {@code shiq demo --ab}: after the learner has trained a while, two A/B experiments in turn between the current
+ * policy (arm {@code candidate}: the latest version of line {@code main}, still learning) and a frozen copy of the
+ * initial one (arm {@code baseline}: its own line, v1, published once as a file):
+ * <ol>
+ *   <li>{@code -quality}: guardrail kl_to_control at a loose limit; the evaluator should find the better arm;</li>
+ *   <li>{@code -guardrail}: the same arms with a tight KL limit (--ab-kl-limit): a breach rolls the candidate back
+ *       to the baseline's weights, and the actors serve them under the candidate's arm from then on.</li>
+ * </ol>
+ * Before each experiment's arms serve, an off-policy estimate of both arms from the traffic logged so far. The
+ * actors are replaced by experiment actors serving both arms; one evaluator on the same broker evaluates both
+ * experiments; at the end each report is written next to the demo's.
  */
 public final class AbDemoPhase implements AutoCloseable {
+  /** The quality experiment's KL limit: far above what the demo's learner reaches, so it never binds. */
+  public static final double LOOSE_KL_LIMIT = 1.0;
+
   /**
-   * @param klLimit         guardrail: the candidate's per-token KL to the baseline at most this (nats/token)
+   * @param klLimit         the guardrail experiment's limit on the candidate's per-token KL to the baseline
    * @param mde             minimum detectable effect on the mean reward
    * @param minEpisodes     episodes per arm before any test
    * @param sessions        simulated sessions per actor
@@ -51,50 +64,77 @@ public final class AbDemoPhase implements AutoCloseable {
   private final Options options;
   private final PrintWriter console;
   private final Topics topics = Topics.withDefaultPrefix();
-  private final String experimentId;
+  private final String runId;
+  private final List<Experiment> experiments = new ArrayList<>();
   private EvaluatorService evaluator;
   private AbLog log;
-  private Experiment declared;
+  private String baselineLine;
 
   public AbDemoPhase(DemoRun run, Options options, PrintWriter console) {
     this.run = run;
     this.options = options;
     this.console = console;
-    this.experimentId = "demo-ab-" + java.time.LocalDateTime.now().format(
+    this.runId = "demo-ab-" + java.time.LocalDateTime.now().format(
         java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
   }
 
-  public String experimentId() {
-    return experimentId;
+  /** Ids of the experiments declared so far, in order. */
+  public List<String> experimentIds() {
+    return experiments.stream().map(Experiment::getExperimentId).toList();
   }
 
-  /** Publishes the baseline, estimates both arms off-policy, declares the experiment, switches the actors. */
+  /** Publishes the baseline, starts the evaluator and the first (quality) experiment. */
   public void start() throws IOException {
     KafkaClients kafka = run.stack().clients();
-    Path weights = run.settings().stateDir().resolve("ab-weights");
+    baselineLine = "baseline-" + runId;
     try (Admin admin = kafka.admin()) {
       // URI transport: the frozen copy is a file every in-process actor reads; no chunk clean-up can remove it.
       new WeightPublisher(run.producer(), admin, topics, WeightPublisher.DEFAULT_CHUNK_BYTES, 1)
-          .publishUri("baseline-" + experimentId, 1, 0, run.model().weights(), "frozen copy of the initial policy",
-              null, weights);
+          .publishUri(baselineLine, 1, 0, run.model().weights(), "frozen copy of the initial policy", null,
+              run.settings().stateDir().resolve("ab-weights"));
     }
-    declared = Experiment.newBuilder().setExperimentId(experimentId)
+    evaluator = EvaluatorService.start(kafka, topics, new EvaluatorService.Settings("shiq-" + runId, false,
+        Duration.ofSeconds(1), run.settings().stateDir().resolve("ab-streams").toString(), Map.of(
+            "consumer.session.timeout.ms", "6000", "consumer.heartbeat.interval.ms", "1500")));
+    log = new AbLog(kafka, topics);
+    declare(runId + "-quality", LOOSE_KL_LIMIT, "is the learning policy better than the initial one?");
+  }
+
+  /**
+   * Starts the guardrail experiment once the quality experiment has decided (or {@code force}, when its time is
+   * up); returns whether it started.
+   */
+  public boolean advance(boolean force) throws IOException {
+    if (experiments.size() != 1) {
+      return false;
+    }
+    log.catchUp(Duration.ofMillis(500));
+    if (!force && log.decisions(experiments.get(0).getExperimentId()).isEmpty()) {
+      return false;
+    }
+    declare(runId + "-guardrail", options.klLimit(), "the same arms with a tight guardrail on the candidate's "
+        + "KL to the baseline: a breach rolls the candidate back");
+    return true;
+  }
+
+  private void declare(String id, double klLimit, String purpose) {
+    KafkaClients kafka = run.stack().clients();
+    Experiment e = Experiment.newBuilder().setExperimentId(id)
         .setDescription("shiq demo --ab: the learning policy (latest of line main) against a frozen copy of the "
-            + "initial policy; guardrail: KL to the baseline")
+            + "initial policy; " + purpose)
         .setArms(List.of(
-            ExperimentArm.newBuilder().setName("baseline").setLine("baseline-" + experimentId).setVersion(1L)
-                .setWeight(1).build(),
+            ExperimentArm.newBuilder().setName("baseline").setLine(baselineLine).setVersion(1L).setWeight(1).build(),
             ExperimentArm.newBuilder().setName("candidate").setLine("main").setVersion(null).setWeight(1).build()))
         .setControlArm("baseline").setPrimaryMetric("mean_reward")
         .setGuardrails(List.of(Guardrail.newBuilder().setMetric("kl_to_control")
-            .setDirection(GuardrailDirection.AT_MOST).setLimit(options.klLimit()).build()))
-        .setMinimumDetectableEffect(options.mde()).setAlpha(0.05).setPower(0.8).setWindowMs(10_000)
+            .setDirection(GuardrailDirection.AT_MOST).setLimit(klLimit).build()))
+        .setMinimumDetectableEffect(options.mde()).setAlpha(0.05).setPower(0.8).setWindowMs(5_000)
         .setMinEpisodesPerArm(options.minEpisodes()).setStartAt(Instant.now()).setStatus(ExperimentStatus.RUNNING)
         .setStatusReason("declared by shiq demo --ab").setUpdatedAt(Instant.now()).build();
     try (VersionCatalog catalog = new VersionCatalog(kafka, topics, run.model().weights().device())) {
       catalog.refresh(Duration.ofSeconds(10));
-      List<EvalResult> estimates = OffPolicy.estimate(declared, kafka, topics, catalog, run.model(),
-          options.opeTrajectories(), options.beta(), new java.io.PrintStream(new java.io.OutputStream() {
+      List<EvalResult> estimates = OffPolicy.estimate(e, kafka, topics, catalog, run.model(),
+          options.opeTrajectories(), options.beta(), new PrintStream(new OutputStream() {
             @Override
             public void write(int b) {
               console.write(b);
@@ -104,45 +144,41 @@ public final class AbDemoPhase implements AutoCloseable {
         AbLog.send(kafka, topics.evalResults(), r.getEvalId(), r);
       }
     }
-    console.flush();
-    AbLog.send(kafka, topics.experiments(), experimentId, declared);
-    evaluator = EvaluatorService.start(kafka, topics, new EvaluatorService.Settings("shiq-demo-" + experimentId,
-        false, Duration.ofSeconds(1), run.settings().stateDir().resolve("ab-streams").toString(), Map.of(
-            "consumer.session.timeout.ms", "6000", "consumer.heartbeat.interval.ms", "1500")));
-    log = new AbLog(kafka, topics);
+    AbLog.send(kafka, topics.experiments(), id, e);
+    experiments.add(e);
     run.replaceActors((actorId, env, as) -> new ExperimentActorLoop(run.model().weights().copy(),
-        run.model().tokenizer(), env, new ExperimentActorLoop.Settings(actorId, experimentId,
-            as.episodesPerBatch(), as.maxTurns(), as.sampling(), as.seed(), options.sessions()), run.producer(),
-        topics, new ExperimentFollower(kafka, topics, experimentId),
-        new VersionCatalog(kafka, topics, run.model().weights().device())));
-    console.printf("shiq demo --ab: experiment %s declared: baseline (frozen initial policy) vs candidate (line main, "
-        + "latest), guardrail kl_to_control <= %s; actors now serve both arms%n", experimentId, options.klLimit());
+        run.model().tokenizer(), env, new ExperimentActorLoop.Settings(actorId, id, as.episodesPerBatch(),
+            as.maxTurns(), as.sampling(), as.seed(), options.sessions()), run.producer(), topics,
+        new ExperimentFollower(kafka, topics, id), new VersionCatalog(kafka, topics, run.model().weights().device())));
+    console.printf(Locale.ROOT, "shiq demo --ab: experiment %s declared: baseline (frozen initial policy) vs "
+        + "candidate (line main, latest), guardrail kl_to_control <= %s; actors now serve both arms%n", id, klLimit);
     console.flush();
   }
 
   /** One line for the live display. */
   public String status() {
-    if (log == null) {
+    if (log == null || experiments.isEmpty()) {
       return "A/B not started";
     }
     log.catchUp(Duration.ofMillis(500));
-    List<ExperimentDecision> d = log.decisions(experimentId);
-    Map<String, EvalResult> latest = AbTable.latestPerArm(log.results(experimentId));
-    StringBuilder s = new StringBuilder("A/B");
-    latest.forEach((arm, r) -> s.append(String.format(java.util.Locale.ROOT, " %s %d ep %.3f", arm,
-        r.getEpisodes(), r.getMeanReward())));
+    String id = experiments.get(experiments.size() - 1).getExperimentId();
+    List<ExperimentDecision> d = log.decisions(id);
+    StringBuilder s = new StringBuilder(id.substring(id.lastIndexOf('-') + 1));
+    AbTable.latestPerArm(log.results(id)).forEach((arm, r) -> s.append(String.format(Locale.ROOT,
+        " %s %d ep %.3f", arm, r.getEpisodes(), r.getMeanReward())));
     s.append(d.isEmpty() ? " (no decision yet)" : " -> " + d.get(0).getKind() + (d.get(0).getArm() == null ? ""
         : " " + d.get(0).getArm()));
     return s.toString();
   }
 
-  /** What the experiment came to, and where its report is. */
-  public record Outcome(Optional<ExperimentDecision> decision, Path report, String table) {}
+  /** What one experiment came to, and where its report is. */
+  public record Outcome(String experimentId, Optional<ExperimentDecision> decision, Path report, String table) {}
 
-  /** Writes the A/B report under {@code dir}; call before the stack stops. */
-  public Outcome finish(Path dir) throws IOException {
+  /** Writes each experiment's report under {@code dir/<id>/}; call before the stack stops. */
+  public List<Outcome> finish(Path dir) throws IOException {
+    List<Outcome> out = new ArrayList<>();
     if (log == null) {
-      return new Outcome(Optional.empty(), null, "the A/B phase did not start");
+      return out;
     }
     try {
       Thread.sleep(2500); // the last evaluation and results window
@@ -150,12 +186,16 @@ public final class AbDemoPhase implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     log.catchUp(Duration.ofSeconds(30));
-    Experiment e = log.experiments().getOrDefault(experimentId, declared);
-    List<ExperimentDecision> decisions = log.decisions(experimentId);
-    Path index = AbReport.write(dir, e, log.results(experimentId), decisions,
-        OffPolicy.lines(log.estimates(experimentId)));
-    return new Outcome(decisions.stream().findFirst(), index, AbTable.render(e, log.results(experimentId),
-        decisions));
+    for (Experiment declared : experiments) {
+      String id = declared.getExperimentId();
+      Experiment e = log.experiments().getOrDefault(id, declared);
+      List<ExperimentDecision> decisions = log.decisions(id);
+      Path index = AbReport.write(dir.resolve(id), e, log.results(id), decisions,
+          OffPolicy.lines(log.estimates(id)));
+      out.add(new Outcome(id, decisions.stream().findFirst(), index, AbTable.render(e, log.results(id),
+          decisions)));
+    }
+    return out;
   }
 
   @Override

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  */
 final class EvaluatorProcessor implements Processor<String, byte[], String, Output> {
   private static final Logger LOG = LoggerFactory.getLogger(EvaluatorProcessor.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   /** What the evaluator remembers of an experiment besides its statistics. */
   public static final class Progress {
@@ -48,7 +49,8 @@ final class EvaluatorProcessor implements Processor<String, byte[], String, Outp
     public Map<String, long[]> windowCounts = new HashMap<>(); // arm -> {episodes}
     public Map<String, Double> windowSums = new HashMap<>();
     public Map<String, Long> versions = new HashMap<>();
-    public boolean decisionWritten;
+    /** Kind and arm of the last decision written ("WINNER/b"); a later rollback is a new decision. */
+    public String lastDecision;
     public long updatedAt;
     public long episodesAtLastResults = -1;
   }
@@ -166,7 +168,7 @@ final class EvaluatorProcessor implements Processor<String, byte[], String, Outp
     ExperimentMonitor monitor = monitor(id, experiment);
     Progress p = progress(id);
     Evaluation e = monitor.evaluate(now);
-    boolean decide = e.decision().isPresent() && !p.decisionWritten;
+    boolean decide = e.decision().isPresent() && !key(e.decision().get()).equals(p.lastDecision);
     boolean windowDue = p.windowStart > 0 && now - p.windowStart >= experiment.getWindowMs();
     if (windowDue || decide) {
       Map<String, EvalRecords.WindowCounts> window = new HashMap<>();
@@ -185,7 +187,7 @@ final class EvaluatorProcessor implements Processor<String, byte[], String, Outp
     }
     if (decide) {
       writeDecision(monitor.experiment(), e.decision().get(), now);
-      p.decisionWritten = true;
+      p.lastDecision = key(e.decision().get());
     }
     save(id, p);
   }
@@ -213,6 +215,10 @@ final class EvaluatorProcessor implements Processor<String, byte[], String, Outp
     context.forward(new Record<>(experiment.getExperimentId(), new Output(topics.experiments(), updated), now));
     LOG.info("experiment {}: {}{} - {}{}", experiment.getExperimentId(), d.kind(),
         d.arm() == null ? "" : " " + d.arm(), d.reason(), note == null ? "" : " (" + note + ")");
+  }
+
+  private static String key(Decision d) {
+    return d.kind() + "/" + d.arm();
   }
 
   /** The announcement of {@code line} at {@code version} (null: the newest), or null when none is known. */

@@ -283,7 +283,10 @@ public final class ExperimentMonitor {
     return n;
   }
 
-  /** The statistics now and the decision, made at the first look where its rule holds and kept from then on. */
+  /**
+   * The statistics now and the decision, made at the first look where its rule holds and kept from then on, with one
+   * exception: a guardrail breached after a WINNER or NO_DIFFERENCE verdict replaces it with a ROLLBACK.
+   */
   public Evaluation evaluate(long nowMs) {
     int k = arms.length;
     ArmStats[] a = new ArmStats[k];
@@ -391,6 +394,11 @@ public final class ExperimentMonitor {
     if (decision == null) {
       decision = decide(nowMs, total, counts, ready, srmTest, srm, breachedArm, breachedStatus, comparisons,
           horizon, cuped);
+    } else if (ready && breachedStatus != null && (decision.kind() == DecisionKind.WINNER
+        || decision.kind() == DecisionKind.NO_DIFFERENCE)) {
+      // Guardrails keep watch after a verdict, as they do after a launch: a breach found later still rolls the arm
+      // back. The verdict stays on record; the rollback is the experiment's decision from now on.
+      decision = rollback(nowMs, total, breachedArm, breachedStatus, comparisons);
     }
     return new Evaluation(experiment.getExperimentId(), nowMs, total, List.copyOf(summaries),
         List.copyOf(comparisons), srmP, srm, Optional.ofNullable(decision));
@@ -418,13 +426,7 @@ public final class ExperimentMonitor {
           srmTest.pValue(), SRM_THRESHOLD), nowMs, total, only);
     }
     if (ready && breached != null) {
-      Comparison c = comparisons.stream().filter(x -> x.arm().equals(breachedArm)).findFirst().orElse(null);
-      boolean atMost = breached.direction() == GuardrailDirection.AT_MOST;
-      return decision(DecisionKind.ROLLBACK, breachedArm, fmt("guardrail %s %s %s breached on arm %s: mean %.4g "
-              + "over %d episodes, always-valid %s%% confidence sequence [%.4g, %.4g] lies entirely %s the limit %s",
-          breached.metric(), breached.direction(), breached.limit(), breachedArm, breached.mean(),
-          breached.episodes(), level(alpha), breached.csLow(), breached.csHigh(), atMost ? "above" : "below",
-          breached.limit()), nowMs, total, c);
+      return rollback(nowMs, total, breachedArm, breached, comparisons);
     }
     if (ready) {
       Comparison best = null;
@@ -475,6 +477,17 @@ public final class ExperimentMonitor {
           + " before a decision", nowMs, total, only);
     }
     return null;
+  }
+
+  private Decision rollback(long nowMs, long total, String breachedArm, GuardrailStatus breached,
+                            List<Comparison> comparisons) {
+    Comparison c = comparisons.stream().filter(x -> x.arm().equals(breachedArm)).findFirst().orElse(null);
+    boolean atMost = breached.direction() == GuardrailDirection.AT_MOST;
+    return decision(DecisionKind.ROLLBACK, breachedArm, fmt("guardrail %s %s %s breached on arm %s: mean %.4g "
+            + "over %d episodes, always-valid %s%% confidence sequence [%.4g, %.4g] lies entirely %s the limit %s",
+        breached.metric(), breached.direction(), breached.limit(), breachedArm, breached.mean(),
+        breached.episodes(), level(alpha), breached.csLow(), breached.csHigh(), atMost ? "above" : "below",
+        breached.limit()), nowMs, total, c);
   }
 
   private static Decision decision(DecisionKind kind, String arm, String reason, long nowMs, long total,

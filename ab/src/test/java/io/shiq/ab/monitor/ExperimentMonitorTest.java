@@ -157,6 +157,35 @@ class ExperimentMonitorTest {
   }
 
   @Test
+  void aGuardrailBreachedAfterAWinnerStillRollsTheWinnerBack() {
+    Experiment e = experiment("late").setGuardrails(List.of(Guardrail.newBuilder().setMetric("kl_to_control")
+        .setDirection(GuardrailDirection.AT_MOST).setLimit(0.05).build())).build();
+    ExperimentMonitor m = new ExperimentMonitor(e);
+    SplittableRandom r = new SplittableRandom(8);
+    Decision first = null;
+    Decision last = null;
+    for (int i = 0; i < 4000; i++) {
+      String arm = r.nextBoolean() ? "b" : "a";
+      // A clear winner at once; its KL is fine at first and drifts above the limit after 1,500 episodes.
+      double kl = i < 1500 ? 0.02 + 0.01 * r.nextGaussian() : 0.09 + 0.01 * r.nextGaussian();
+      m.record(new Observation(arm, r.nextGaussian() + (arm.equals("b") ? 1 : 0), true, null,
+          arm.equals("b") ? Map.of("kl_to_control", kl) : Map.of(), i));
+      Decision d = m.evaluate(i).decision().orElse(null);
+      if (first == null) {
+        first = d;
+      }
+      last = d;
+    }
+    assertNotNull(first);
+    assertEquals(DecisionKind.WINNER, first.kind(), first.reason());
+    assertEquals(DecisionKind.ROLLBACK, last.kind(), last.reason());
+    assertEquals("b", last.arm());
+    assertTrue(last.timeMs() >= 1500, "rolled back only after the drift: " + last.timeMs());
+    ExperimentMonitor restored = ExperimentMonitor.restore(e, m.state());
+    assertEquals(DecisionKind.ROLLBACK, restored.evaluate(4000).decision().orElseThrow().kind(), "sticky");
+  }
+
+  @Test
   void aGuardrailBreachedOnTheControlOnlyDoesNotRollAnythingBack() {
     Experiment e = experiment("ctl").setGuardrails(List.of(Guardrail.newBuilder().setMetric("tool_errors")
         .setDirection(GuardrailDirection.AT_LEAST).setLimit(5).build())).build();

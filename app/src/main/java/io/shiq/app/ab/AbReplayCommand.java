@@ -106,7 +106,7 @@ public final class AbReplayCommand implements Callable<Integer> {
     json.put("ab_replay", id);
     json.put("episodes", observations.size());
     json.put("topics", topics);
-    Optional<ExperimentDecision> d = r.decisions().stream().findFirst();
+    Optional<ExperimentDecision> d = r.decisions().stream().reduce((a, b) -> b); // the last: a rollback may follow
     json.put("decision", d.map(x -> x.getKind().toString()).orElse(null));
     json.put("decision_arm", d.map(ExperimentDecision::getArm).orElse(null));
     json.put("decided_after_episodes", d.map(ExperimentDecision::getEpisodes).orElse(null));
@@ -134,7 +134,8 @@ public final class AbReplayCommand implements Callable<Integer> {
         continue;
       }
       Evaluation e = monitor.evaluate(o.timeMs());
-      boolean decided = e.decision().isPresent() && decisions.isEmpty();
+      boolean decided = e.decision().isPresent() && (decisions.isEmpty()
+          || decisions.get(decisions.size() - 1).getKind() != e.decision().get().kind());
       if (decided || last || o.timeMs() - windowStart >= experiment.getWindowMs()) {
         Map<String, EvalRecords.WindowCounts> window = new HashMap<>();
         counts.forEach((arm, n) -> window.put(arm, new EvalRecords.WindowCounts(n[0], sums.getOrDefault(arm, 0.0))));

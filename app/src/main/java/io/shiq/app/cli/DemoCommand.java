@@ -290,13 +290,14 @@ public final class DemoCommand implements Callable<Integer> {
     StringBuilder s = new StringBuilder("\"ab\":[");
     for (int i = 0; outcomes != null && i < outcomes.size(); i++) {
       var o = outcomes.get(i);
-      var d = o.decision();
-      s.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "{\"experiment\":\"%s\",\"decision\":%s,"
-              + "\"arm\":%s,\"decided_after_episodes\":%s,\"report\":\"%s\"}", o.experimentId(),
-          d.map(x -> "\"" + x.getKind() + "\"").orElse("null"),
-          d.map(x -> x.getArm() == null ? "null" : "\"" + x.getArm() + "\"").orElse("null"),
-          d.map(x -> Long.toString(x.getEpisodes())).orElse("null"),
-          o.report().toString().replace("\\", "/")));
+      StringBuilder decisions = new StringBuilder("[");
+      for (var x : o.decisions()) {
+        decisions.append(decisions.length() == 1 ? "" : ",").append(String.format(Locale.ROOT,
+            "{\"kind\":\"%s\",\"arm\":%s,\"after_episodes\":%d}", x.getKind(),
+            x.getArm() == null ? "null" : "\"" + x.getArm() + "\"", x.getEpisodes()));
+      }
+      s.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "{\"experiment\":\"%s\",\"decisions\":%s],"
+              + "\"report\":\"%s\"}", o.experimentId(), decisions, o.report().toString().replace("\\", "/")));
     }
     return s.append("],").toString();
   }

@@ -29,7 +29,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -166,13 +165,17 @@ public final class AbDemoPhase implements AutoCloseable {
     StringBuilder s = new StringBuilder(id.substring(id.lastIndexOf('-') + 1));
     AbTable.latestPerArm(log.results(id)).forEach((arm, r) -> s.append(String.format(Locale.ROOT,
         " %s %d ep %.3f", arm, r.getEpisodes(), r.getMeanReward())));
-    s.append(d.isEmpty() ? " (no decision yet)" : " -> " + d.get(0).getKind() + (d.get(0).getArm() == null ? ""
-        : " " + d.get(0).getArm()));
+    for (ExperimentDecision x : d) {
+      s.append(" -> ").append(x.getKind()).append(x.getArm() == null ? "" : " " + x.getArm());
+    }
+    if (d.isEmpty()) {
+      s.append(" (no decision yet)");
+    }
     return s.toString();
   }
 
   /** What one experiment came to, and where its report is. */
-  public record Outcome(String experimentId, Optional<ExperimentDecision> decision, Path report, String table) {}
+  public record Outcome(String experimentId, List<ExperimentDecision> decisions, Path report, String table) {}
 
   /** Writes each experiment's report under {@code dir/<id>/}; call before the stack stops. */
   public List<Outcome> finish(Path dir) throws IOException {
@@ -192,8 +195,7 @@ public final class AbDemoPhase implements AutoCloseable {
       List<ExperimentDecision> decisions = log.decisions(id);
       Path index = AbReport.write(dir.resolve(id), e, log.results(id), decisions,
           OffPolicy.lines(log.estimates(id)));
-      out.add(new Outcome(id, decisions.stream().findFirst(), index, AbTable.render(e, log.results(id),
-          decisions)));
+      out.add(new Outcome(id, decisions, index, AbTable.render(e, log.results(id), decisions)));
     }
     return out;
   }

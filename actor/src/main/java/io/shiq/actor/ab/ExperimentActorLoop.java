@@ -50,8 +50,8 @@ import org.slf4j.LoggerFactory;
  * the mean per-action-token ln pi_arm(a) - ln pi_control(a) (both scored at temperature 1), an estimate of
  * KL(pi_arm || pi_control) on the arm's own samples.
  *
- * <p>While the experiment is not declared yet the actor waits; once STOPPED it serves the control's policy without
- * the experiment's label. After a rollback (ROLLED_BACK) the treatment arm's record points at the control's weights
+ * <p>While the experiment is not declared yet the actor waits; before its start, after its stop or once STOPPED it
+ * serves the control's policy without the experiment's label. After a rollback (ROLLED_BACK) the treatment arm's record points at the control's weights
  * and the actor serves them.
  */
 public final class ExperimentActorLoop implements BatchSource, AutoCloseable {
@@ -118,7 +118,11 @@ public final class ExperimentActorLoop implements BatchSource, AutoCloseable {
     }
     Experiment experiment = found.get();
     catalog.refresh(Duration.ofMillis(200));
-    boolean labelled = experiment.getStatus() != ExperimentStatus.STOPPED;
+    Instant now = Instant.now();
+    // Outside its window (declared with a later start, or past its stop) or stopped, the experiment gets no traffic:
+    // everyone is served the control's policy, without the experiment's label.
+    boolean labelled = experiment.getStatus() != ExperimentStatus.STOPPED && !now.isBefore(experiment.getStartAt())
+        && (experiment.getStopAt() == null || now.isBefore(experiment.getStopAt()));
     Map<String, Serving> serving = resolve(experiment);
     ExperimentArm control = arm(experiment, experiment.getControlArm());
 

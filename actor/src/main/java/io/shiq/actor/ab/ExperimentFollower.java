@@ -56,8 +56,7 @@ public final class ExperimentFollower implements AutoCloseable {
           LOG.warn("skipping {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
         }
       }
-      Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
-      if (end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+      if (io.shiq.actor.weights.VersionCatalog.caughtUp(consumer)) {
         break;
       }
     } while (System.nanoTime() < deadline);

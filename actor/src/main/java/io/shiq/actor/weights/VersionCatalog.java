@@ -173,6 +173,11 @@ public final class VersionCatalog implements AutoCloseable {
   }
 
   private boolean caughtUp() {
+    return caughtUp(consumer);
+  }
+
+  /** Whether {@code consumer} has read every assigned partition to its current end. */
+  public static boolean caughtUp(KafkaConsumer<?, ?> consumer) {
     List<TopicPartition> all = new ArrayList<>(consumer.assignment());
     Map<TopicPartition, Long> end = consumer.endOffsets(all);
     for (TopicPartition tp : all) {

@@ -127,14 +127,7 @@ public final class WeightSubscriber implements AutoCloseable {
   }
 
   private boolean caughtUp() {
-    List<TopicPartition> all = new ArrayList<>(consumer.assignment());
-    Map<TopicPartition, Long> end = consumer.endOffsets(all);
-    for (TopicPartition tp : all) {
-      if (consumer.position(tp) < end.get(tp)) {
-        return false;
-      }
-    }
-    return true;
+    return VersionCatalog.caughtUp(consumer);
   }
 
   @Override

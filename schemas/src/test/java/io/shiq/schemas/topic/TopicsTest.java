@@ -23,7 +23,7 @@ class TopicsTest {
     for (TopicSpec spec : Topics.ALL) {
       assertTrue(names.add(spec.role()), "duplicate topic " + spec.role());
     }
-    assertEquals(10, names.size());
+    assertEquals(12, names.size());
   }
 
   @Test
@@ -32,6 +32,8 @@ class TopicsTest {
     assertEquals("compact", Topics.REPLAY_PRIORITIES.configs().get("cleanup.policy"));
     assertEquals("delete", Topics.TRAJECTORIES.configs().get("cleanup.policy"));
     assertEquals("-1", Topics.TRAJECTORIES_HISTORY.configs().get("retention.ms"));
+    assertEquals("compact", Topics.EXPERIMENTS.configs().get("cleanup.policy"));
+    assertEquals("delete", Topics.EXPERIMENT_DECISIONS.configs().get("cleanup.policy"));
   }
 
   @Test

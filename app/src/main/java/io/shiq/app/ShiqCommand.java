@@ -49,6 +49,8 @@ public final class ShiqCommand implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new ShiqCommand());
     cl.setUsageHelpAutoWidth(true);
+    // SHIQ_FOO_BAR sets --foo-bar of every command (containers); set on the whole tree of subcommands at once.
+    cl.setDefaultValueProvider(new io.shiq.app.cli.EnvironmentOptions(System.getenv()));
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       // qualifiedName: "shiq model pull", not just "pull", for subcommands of subcommands.
       commandLine.getErr().println(commandLine.getColorScheme().errorText(commandLine.getCommandSpec()

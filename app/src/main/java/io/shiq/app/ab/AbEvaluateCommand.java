@@ -37,14 +37,22 @@ public final class AbEvaluateCommand implements Callable<Integer> {
   @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state directory (default: Kafka's).")
   String stateDir;
 
+  @Mixin
+  io.shiq.app.cli.MetricsOptions metricsOptions;
+
   @Override
   public Integer call() throws InterruptedException {
     KafkaClients kafka = connection.clients();
     EvaluatorService service = EvaluatorService.start(kafka, connection.topics(), new EvaluatorService.Settings(
         applicationId, includeHistory, duration(every), stateDir, Map.of()));
+    io.shiq.app.metrics.MetricsEndpoint metrics = metricsOptions.start(System.out::println);
+    io.micrometer.core.instrument.Gauge.builder("shiq.evaluator.running", () -> service.running() ? 1 : 0)
+        .description("1 while the evaluator's Kafka Streams application runs or rebalances")
+        .register(metrics.registry());
     CountDownLatch stopped = new CountDownLatch(1);
     Shutdown.onSignal("shiq-ab-evaluate-shutdown", () -> {
       service.close();
+      metrics.close();
       stopped.countDown();
     });
     System.out.printf("A/B evaluator '%s': %s -> %s, %s; Ctrl-C to stop%n", applicationId,

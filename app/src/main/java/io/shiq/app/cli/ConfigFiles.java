@@ -39,6 +39,7 @@ final class ConfigFiles {
       }
     }
     CommandLine again = new CommandLine(fresh).setOverwrittenOptionsAllowed(true);
+    again.setDefaultValueProvider(spec.commandLine().getDefaultValueProvider()); // SHIQ_* variables still apply
     again.setExecutionExceptionHandler(spec.commandLine().getExecutionExceptionHandler());
     return again.execute(args.toArray(new String[0]));
   }

@@ -1,0 +1,38 @@
+package io.shiq.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shiq.app.ShiqCommand;
+import java.util.Map;
+import picocli.CommandLine;
+import org.junit.jupiter.api.Test;
+
+class EnvironmentOptionsTest {
+  private static ActorCommand actor(Map<String, String> env, String... args) {
+    CommandLine cl = new CommandLine(new ShiqCommand());
+    cl.setDefaultValueProvider(new EnvironmentOptions(env));
+    CommandLine.ParseResult r = cl.parseArgs(args);
+    return (ActorCommand) r.subcommand().commandSpec().userObject();
+  }
+
+  @Test
+  void aVariableSetsTheOptionAndTheCommandLineWins() {
+    Map<String, String> env = Map.of("SHIQ_TOPIC_PREFIX", "team-a.", "SHIQ_EPISODES_PER_BATCH", "7",
+        "SHIQ_BOOTSTRAP_SERVERS", "kafka:9092", "SHIQ_NO_WEIGHT_UPDATES", "true");
+    ActorCommand a = actor(env, "actor");
+    assertEquals("team-a.", a.topicPrefix);
+    assertEquals(7, a.episodesPerBatch);
+    assertEquals("kafka:9092", a.kafkaOptions.settings().bootstrapServers());
+    assertTrue(a.noWeightUpdates);
+    ActorCommand b = actor(env, "actor", "--topic-prefix", "cli.");
+    assertEquals("cli.", b.topicPrefix);
+    assertEquals(32, actor(Map.of(), "actor").episodesPerBatch, "unset: the annotated default");
+  }
+
+  @Test
+  void namesFollowOneRule() {
+    assertEquals("SHIQ_SCHEMA_REGISTRY_URL", EnvironmentOptions.variable("--schema-registry-url"));
+    assertEquals("SHIQ_CONFIG", EnvironmentOptions.variable("--config"));
+  }
+}

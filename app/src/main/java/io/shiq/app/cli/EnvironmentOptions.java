@@ -16,6 +16,13 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 public final class EnvironmentOptions implements CommandLine.IDefaultValueProvider {
   public static final String PREFIX = "SHIQ_";
+  /**
+   * Variables with a meaning of their own, never read as options: {@code SHIQ_DATA} is the data directory (the
+   * option {@code --data} of the BFCL commands is another thing: BFCL's own folder), the rest belong to the launcher
+   * and the logging configuration.
+   */
+  public static final java.util.Set<String> RESERVED = java.util.Set.of("SHIQ_DATA", "SHIQ_JAVA_OPTS", "SHIQ_DEBUG",
+      "SHIQ_LOG_LEVEL", "SHIQ_REBUILD");
   private final Map<String, String> environment;
 
   public EnvironmentOptions(Map<String, String> environment) {
@@ -36,6 +43,7 @@ public final class EnvironmentOptions implements CommandLine.IDefaultValueProvid
     if (!name.startsWith("--")) {
       return null;
     }
-    return environment.get(variable(name));
+    String variable = variable(name);
+    return RESERVED.contains(variable) ? null : environment.get(variable);
   }
 }

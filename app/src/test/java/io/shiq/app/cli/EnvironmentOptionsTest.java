@@ -31,6 +31,12 @@ class EnvironmentOptionsTest {
   }
 
   @Test
+  void theDataDirectoryVariableIsNotBfclsDataOption() {
+    ActorCommand a = actor(Map.of("SHIQ_DATA", "/data"), "actor");
+    assertEquals(null, a.bfclData, "SHIQ_DATA is the data directory, not --data (BFCL's folder)");
+  }
+
+  @Test
   void namesFollowOneRule() {
     assertEquals("SHIQ_SCHEMA_REGISTRY_URL", EnvironmentOptions.variable("--schema-registry-url"));
     assertEquals("SHIQ_CONFIG", EnvironmentOptions.variable("--config"));

@@ -27,7 +27,7 @@ import picocli.CommandLine;
  */
 public final class DeployFiles {
   /** Variables shiq reads that are not options: the data directory, JVM options of the launcher. */
-  public static final Set<String> OTHER_VARIABLES = Set.of("SHIQ_DATA", "SHIQ_JAVA_OPTS", "SHIQ_DEBUG");
+  public static final Set<String> OTHER_VARIABLES = EnvironmentOptions.RESERVED;
   public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   private DeployFiles() {}
@@ -113,7 +113,8 @@ public final class DeployFiles {
     CommandLine command = command(args);
     List<String> known = new ArrayList<>();
     for (CommandLine.Model.OptionSpec o : command.getCommandSpec().options()) {
-      if (o.longestName().startsWith("--") && !o.typeInfo().isMap()) {
+      if (o.longestName().startsWith("--") && !o.typeInfo().isMap()
+          && !EnvironmentOptions.RESERVED.contains(EnvironmentOptions.variable(o.longestName()))) {
         known.add(EnvironmentOptions.variable(o.longestName()));
       }
     }

@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
         io.shiq.app.cli.ModelCommand.class,
         io.shiq.app.cli.BfclCommand.class,
         io.shiq.app.ab.AbCommand.class,
+        io.shiq.app.cli.TopicsCommand.class,
         CommandLine.HelpCommand.class,
     },
     footer = {"", "Run 'shiq COMMAND --help' for the options of one command."})

@@ -157,6 +157,12 @@ class ComposeTest {
   }
 
   @Test
+  void composeRunsTheKafkaImageTheIntegrationTestsUseWithDocker() {
+    // With a Docker engine, KafkaExtension runs every integration test against this same image (Testcontainers).
+    assertEquals(io.shiq.tests.KafkaExtension.KAFKA_IMAGE, service("kafka").get("image").asText());
+  }
+
+  @Test
   void kafkaIsVersion4InKraftModeWithSingleNodeSettings() {
     JsonNode kafka = service("kafka");
     String image = kafka.path("image").asText();

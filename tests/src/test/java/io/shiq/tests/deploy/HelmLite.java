@@ -17,8 +17,8 @@ import java.util.stream.Stream;
  * Renders a Helm chart whose templates use nothing but plain substitutions, exactly as Helm 3 would, so that the tests
  * need no helm binary: {@code {{ .Values.a.b }}}, {@code {{ .Values.a.b | quote }}}, {@code {{ .Release.Name }}},
  * {@code {{ .Release.Namespace }}}, {@code {{ .Chart.Name }}} and {@code {{ .Chart.Version }}} (each also with
- * {@code | quote}). Any other {@code {{} (an action, a function, a comment, whitespace trimming, another object, a
- * missing or non-scalar value) fails with the template and line, instead of rendering something Helm would not.
+ * {@code | quote}). Any other <code>{{</code> (an action, a function, a comment, whitespace trimming, another object,
+ * a missing or non-scalar value) fails with the template and line, instead of rendering something Helm would not.
  *
  * <p>What Helm does that matters here, and is copied: values.yaml is read as JSON numbers, so a number prints as Go
  * prints a float64 ({@code 9404}, {@code 0.75}, {@code 1.0} as {@code 1}, {@code 1000000} as {@code 1e+06});

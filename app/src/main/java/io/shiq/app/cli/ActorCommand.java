@@ -95,7 +95,9 @@ public final class ActorCommand implements Callable<Integer> {
   @Option(names = "--top-p", description = "Nucleus sampling mass (default: ${DEFAULT-VALUE}).")
   double topP = 1.0;
 
-  @Option(names = "--seed", description = "Seed of tasks and sampling (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", description = "Seed of tasks and sampling, mixed with the actor id so that actors started "
+      + "alike (the replicas of a Deployment) draw different episodes; the same seed and actor id repeat a run "
+      + "(default: ${DEFAULT-VALUE}).")
   long seed = 1;
 
   @Option(names = "--batches", description = "Batches to run, then exit; 0 runs until Ctrl-C (default: "
@@ -132,7 +134,19 @@ public final class ActorCommand implements Callable<Integer> {
   private ActorLoop.Settings settings(String id, Set<Integer> stop) {
     int turns = maxTurns != null ? maxTurns : Environments.defaultPolicyTurns(env);
     return new ActorLoop.Settings(id, arm, episodesPerBatch, turns, new SamplingParams(temperature, 0, topP,
-        maxTokens, stop, 0), seed);
+        maxTokens, stop, 0), actorSeed(seed, id));
+  }
+
+  /**
+   * The seed an actor runs with: --seed mixed with its id (SplitMix64's finaliser over both), so that replicas given
+   * the same options do not generate the same episodes, while a given seed and id still repeat exactly.
+   */
+  static long actorSeed(long seed, String actorId) {
+    long z = seed * 0x9E3779B97F4A7C15L
+        + java.util.Arrays.hashCode(actorId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   private io.shiq.actor.ab.ExperimentActorLoop experimentLoop(String id, Set<Integer> stop, PolicyModel model,

@@ -2,6 +2,12 @@ package io.shiq.app.cli;
 
 import io.shiq.replay.ReplayConfig;
 import io.shiq.schemas.kafka.KafkaSettings;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -23,10 +29,48 @@ public final class KafkaOptions {
           + "(repeatable), e.g. --kafka-property security.protocol=SSL.")
   Map<String, String> clientSettings = new LinkedHashMap<>();
 
+  @Option(names = "--kafka-config", paramLabel = "FILE",
+      description = "A Java properties file of Kafka client settings given to every producer, consumer and admin "
+          + "client of this process (security.protocol, sasl.mechanism, ssl.truststore.location, ...); "
+          + "--kafka-property wins over it. The way to pass them by environment: SHIQ_KAFKA_CONFIG=FILE.")
+  Path clientConfigFile;
+
   /** The settings, with the defaults where an option was not given. */
   public KafkaSettings settings() {
     return new KafkaSettings(bootstrapServers != null ? bootstrapServers : KafkaSettings.DEFAULT_BOOTSTRAP_SERVERS,
-        registryUrl != null ? registryUrl : KafkaSettings.DEFAULT_REGISTRY_URL, clientSettings);
+        registryUrl != null ? registryUrl : KafkaSettings.DEFAULT_REGISTRY_URL, clientSettings());
+  }
+
+  /** The client settings of --kafka-config's file, then --kafka-property's over them. */
+  Map<String, String> clientSettings() {
+    Map<String, String> merged = new LinkedHashMap<>();
+    if (clientConfigFile != null) {
+      merged.putAll(readClientConfig(clientConfigFile));
+    }
+    merged.putAll(clientSettings);
+    return merged;
+  }
+
+  /** A properties file of client settings; a missing or unreadable file is an error naming it. */
+  static Map<String, String> readClientConfig(Path file) {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      p.load(r);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("--kafka-config: no such file: " + file.toAbsolutePath());
+    } catch (IOException | IllegalArgumentException e) {
+      throw new IllegalArgumentException("--kafka-config: cannot read " + file.toAbsolutePath() + ": "
+          + e.getMessage(), e);
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String key : p.stringPropertyNames()) {
+      String value = p.getProperty(key).strip();
+      if (value.isEmpty()) {
+        throw new IllegalArgumentException("--kafka-config " + file + ": key '" + key + "' has no value");
+      }
+      out.put(key, value);
+    }
+    return out;
   }
 
   /**
@@ -39,6 +83,6 @@ public final class KafkaOptions {
         replayOptions.getProperty(ReplayConfig.SCHEMA_REGISTRY_URL, KafkaSettings.DEFAULT_REGISTRY_URL), Map.of());
     replayOptions.putAll(ReplayConfig.connection(new KafkaSettings(
         bootstrapServers != null ? bootstrapServers : fromFile.bootstrapServers(),
-        registryUrl != null ? registryUrl : fromFile.registryUrl(), clientSettings)));
+        registryUrl != null ? registryUrl : fromFile.registryUrl(), clientSettings())));
   }
 }

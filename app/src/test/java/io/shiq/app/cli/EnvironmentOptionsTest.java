@@ -1,10 +1,15 @@
 package io.shiq.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shiq.app.ShiqCommand;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 
@@ -40,5 +45,32 @@ class EnvironmentOptionsTest {
   void namesFollowOneRule() {
     assertEquals("SHIQ_SCHEMA_REGISTRY_URL", EnvironmentOptions.variable("--schema-registry-url"));
     assertEquals("SHIQ_CONFIG", EnvironmentOptions.variable("--config"));
+  }
+
+  @Test
+  void kafkaClientSettingsComeFromTheConfigFileAndPropertiesWin(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("kafka-client.properties");
+    Files.writeString(file, "# the listener\nsecurity.protocol=SASL_PLAINTEXT\nsasl.mechanism = SCRAM-SHA-512\n"
+        + "client.rack=a\n");
+    ActorCommand a = actor(Map.of("SHIQ_KAFKA_CONFIG", file.toString()), "actor", "--kafka-property",
+        "client.rack=b");
+    Map<String, String> client = a.kafkaOptions.settings().client();
+    assertEquals("SASL_PLAINTEXT", client.get("security.protocol"));
+    assertEquals("SCRAM-SHA-512", client.get("sasl.mechanism"));
+    assertEquals("b", client.get("client.rack"), "--kafka-property wins over the file");
+
+    ActorCommand missing = actor(Map.of(), "actor", "--kafka-config", dir.resolve("nope.properties").toString());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> missing.kafkaOptions.settings());
+    assertTrue(e.getMessage().contains("nope.properties"), e.getMessage());
+    Files.writeString(file, "security.protocol=\n");
+    e = assertThrows(IllegalArgumentException.class, () -> a.kafkaOptions.settings());
+    assertTrue(e.getMessage().contains("security.protocol"), e.getMessage());
+  }
+
+  @Test
+  void actorsStartedAlikeDrawDifferentEpisodes() {
+    assertEquals(ActorCommand.actorSeed(1, "shiq-actor-0"), ActorCommand.actorSeed(1, "shiq-actor-0"));
+    assertNotEquals(ActorCommand.actorSeed(1, "shiq-actor-0"), ActorCommand.actorSeed(1, "shiq-actor-1"));
+    assertNotEquals(ActorCommand.actorSeed(1, "shiq-actor-0"), ActorCommand.actorSeed(2, "shiq-actor-0"));
   }
 }

@@ -591,12 +591,18 @@ class HelmChartTest {
       assertNotNull(v.getEmptyDir(), w.where() + ": the login file lives on a pod-private emptyDir");
       assertEquals("Memory", v.getEmptyDir().getMedium(), w.where() + ": in memory, never on the node's disk");
       assertFalse(options.contains("password"), w.where() + ": no secret in JVM options (the JVM prints them)");
+      // Every client of the role speaks the listener's protocol: the file of SHIQ_KAFKA_CONFIG (--kafka-config).
+      String clientFile = env.get("SHIQ_KAFKA_CONFIG");
+      assertNotNull(clientFile, w.where() + ": SHIQ_KAFKA_CONFIG gives the Kafka client security settings");
+      Properties client = properties(configMapFile(r, w, c, Path.of(clientFile)));
+      assertEquals(protocol, client.getProperty("security.protocol"), w.where() + ": the listener's protocol");
+      assertEquals("SCRAM-SHA-512", client.getProperty("sasl.mechanism"), w.where() + ": the listener's mechanism");
+      assertNull(client.getProperty("sasl.jaas.config"), "no credentials in a ConfigMap");
+      assertTrue(KAFKA_CLIENT_KEYS.containsAll(client.stringPropertyNames()), w.where() + ": " + clientFile
+          + " holds only Kafka client settings: " + client.stringPropertyNames());
     }
 
-    // The replay reads its client security from its options file; the rest is the login file.
     Properties replay = replayOptions(r);
-    assertEquals(protocol, replay.getProperty("security.protocol"), "replay.properties: the listener's protocol");
-    assertEquals("SCRAM-SHA-512", replay.getProperty("sasl.mechanism"), "replay.properties: the listener's mechanism");
     assertNull(replay.getProperty("sasl.jaas.config"), "no credentials in a ConfigMap");
     // Application ids and topic prefix are what the users' ACLs are granted on.
     assertTrue(hasPrefixAcl(users.get("shiq-replay"), "group", replay.getProperty("application.id")),
@@ -727,7 +733,20 @@ class HelmChartTest {
   static Properties replayOptions(Rendered r) {
     Container c = r.workload("replay").main();
     Path file = Path.of(env(c).get("SHIQ_CONFIG"));
-    String data = configMapFile(r, r.workload("replay"), c, file);
+    return properties(configMapFile(r, r.workload("replay"), c, file));
+  }
+
+  /** Names of every producer, consumer and admin client setting of the Kafka clients on the class path. */
+  static final Set<String> KAFKA_CLIENT_KEYS = kafkaClientKeys();
+
+  private static Set<String> kafkaClientKeys() {
+    Set<String> keys = new TreeSet<>(org.apache.kafka.clients.producer.ProducerConfig.configNames());
+    keys.addAll(org.apache.kafka.clients.consumer.ConsumerConfig.configNames());
+    keys.addAll(org.apache.kafka.clients.admin.AdminClientConfig.configNames());
+    return keys;
+  }
+
+  static Properties properties(String data) {
     Properties p = new Properties();
     try {
       p.load(new StringReader(data));

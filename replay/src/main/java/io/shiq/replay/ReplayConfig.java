@@ -34,7 +34,9 @@ public record ReplayConfig(String applicationId, String bootstrapServers, String
   public KafkaSettings kafka() {
     Map<String, String> client = new TreeMap<>();
     for (String k : streams.stringPropertyNames()) {
-      if (AdminClientConfig.configNames().contains(k) && !k.equals(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)) {
+      // Kafka's client settings, and the registry client's (basic auth, TLS) for the topology's serdes.
+      if (AdminClientConfig.configNames().contains(k) && !k.equals(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)
+          || io.shiq.schemas.registry.RegistryConnection.isRegistryKey(k)) {
         client.put(k, streams.getProperty(k));
       }
     }

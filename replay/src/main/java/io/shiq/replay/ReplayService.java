@@ -36,6 +36,8 @@ public final class ReplayService implements AutoCloseable {
     settings.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
         Integer.toString(16 * 1024 * 1024));
     settings.putAll(config.streams()); // the user's options win
+    // ... except the registry client's settings, which are not Kafka Streams' (its serdes got them above).
+    settings.keySet().removeIf(k -> io.shiq.schemas.registry.RegistryConnection.isRegistryKey(k.toString()));
     KafkaStreams streams = new KafkaStreams(ReplayTopology.build(config, kafka.registry()),
         kafka.streams(config.applicationId(), settings));
     streams.start();

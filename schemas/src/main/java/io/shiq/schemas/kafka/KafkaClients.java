@@ -1,5 +1,6 @@
 package io.shiq.schemas.kafka;
 
+import io.shiq.schemas.registry.RegistryConnection;
 import io.shiq.schemas.registry.SchemaRegistryClient;
 import io.shiq.schemas.serde.AvroDeserializer;
 import io.shiq.schemas.serde.AvroSerde;
@@ -33,7 +34,8 @@ public final class KafkaClients {
 
   public KafkaClients(KafkaSettings settings) {
     this.settings = settings;
-    this.registry = new SchemaRegistryClient(settings.registryUrl());
+    this.registry = new SchemaRegistryClient(settings.registryUrl(),
+        RegistryConnection.from(settings.client(), settings.registryUrl()));
   }
 
   public static KafkaClients of(String bootstrapServers, String registryUrl) {
@@ -114,13 +116,27 @@ public final class KafkaClients {
     return AvroSerde.forValues(registry, type);
   }
 
-  /** What a reflectively built serde needs ({@code schema.registry.url}). */
+  /** What a reflectively built serde needs: {@code schema.registry.url} and the registry's security settings. */
   public Map<String, String> serdeConfig() {
-    return Map.of(SerdeConfig.SCHEMA_REGISTRY_URL, settings.registryUrl());
+    Map<String, String> c = new HashMap<>();
+    settings.client().forEach((k, v) -> {
+      if (RegistryConnection.isRegistryKey(k)) {
+        c.put(k, v);
+      }
+    });
+    c.put(SerdeConfig.SCHEMA_REGISTRY_URL, settings.registryUrl());
+    return Map.copyOf(c);
   }
 
   private Map<String, Object> common(Map<String, ?> particular) {
-    Map<String, Object> p = new HashMap<>(settings.client());
+    Map<String, Object> p = new HashMap<>();
+    // The registry's own settings (basic.auth.*, schema.registry.ssl.*) are not Kafka's: a Kafka client would only
+    // warn about them as unknown.
+    settings.client().forEach((k, v) -> {
+      if (!RegistryConnection.isRegistryKey(k)) {
+        p.put(k, v);
+      }
+    });
     p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
     p.putAll(particular);
     return p;

@@ -29,6 +29,26 @@ public record KafkaSettings(String bootstrapServers, String registryUrl, Map<Str
     return new KafkaSettings(bootstrapServers, registryUrl, Map.of());
   }
 
+  /** Settings whose values are secrets: shown as [hidden], as Kafka's own config dumps do. */
+  public static boolean isSecret(String key) {
+    String k = key.toLowerCase(java.util.Locale.ROOT);
+    return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.contains("user.info")
+        || k.contains("token") || k.endsWith(".key");
+  }
+
+  /** The client settings with secret values replaced by [hidden]: what may be logged or printed. */
+  public Map<String, String> redactedClient() {
+    Map<String, String> out = new TreeMap<>();
+    client.forEach((k, v) -> out.put(k, isSecret(k) ? "[hidden]" : v));
+    return out;
+  }
+
+  @Override
+  public String toString() {
+    return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", registryUrl="
+        + io.shiq.schemas.registry.RegistryConnection.redact(registryUrl) + ", client=" + redactedClient() + "]";
+  }
+
   /** These settings with more client settings; later ones win. */
   public KafkaSettings withClient(Map<String, String> more) {
     Map<String, String> merged = new TreeMap<>(client);

@@ -36,6 +36,7 @@ public final class SchemaRegistryClient {
   private final Duration backoff;
   private final Duration requestTimeout;
   private final HttpClient http;
+  private final RegistryConnection connection;
   private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
   private final Map<String, Map<Schema, Integer>> idsBySubject = new ConcurrentHashMap<>();
 
@@ -45,6 +46,16 @@ public final class SchemaRegistryClient {
   }
 
   public SchemaRegistryClient(String baseUrl, int maxAttempts, Duration backoff, Duration requestTimeout) {
+    this(baseUrl, maxAttempts, backoff, requestTimeout, RegistryConnection.NONE);
+  }
+
+  /** A client of a registry that wants authentication or its own certificates (see {@link RegistryConnection}). */
+  public SchemaRegistryClient(String baseUrl, RegistryConnection connection) {
+    this(baseUrl, 3, Duration.ofMillis(200), Duration.ofSeconds(10), connection);
+  }
+
+  public SchemaRegistryClient(String baseUrl, int maxAttempts, Duration backoff, Duration requestTimeout,
+                              RegistryConnection connection) {
     Objects.requireNonNull(baseUrl, "schema.registry.url");
     String url = baseUrl.trim();
     if (url.contains(",")) {
@@ -57,12 +68,16 @@ public final class SchemaRegistryClient {
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("schema registry max attempts must be >= 1, got " + maxAttempts);
     }
+    url = RegistryConnection.redact(url); // credentials in the URL went into the connection, never into messages
     this.baseUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     this.maxAttempts = maxAttempts;
     this.backoff = backoff;
     this.requestTimeout = requestTimeout;
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(requestTimeout).build();
+    this.connection = Objects.requireNonNull(connection, "connection");
+    HttpClient.Builder http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(requestTimeout);
+    connection.ssl().ifPresent(http::sslContext);
+    this.http = http.build();
   }
 
   public String baseUrl() {
@@ -183,6 +198,7 @@ public final class SchemaRegistryClient {
     HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
         .timeout(requestTimeout)
         .header("Accept", CONTENT_TYPE + ", application/json");
+    connection.authorization().ifPresent(a -> builder.header("Authorization", a));
     if (body != null) {
       builder.header("Content-Type", CONTENT_TYPE);
       builder.method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
@@ -202,6 +218,13 @@ public final class SchemaRegistryClient {
         JsonNode error = readError(response.body());
         String message = error.path("message").asText(response.body());
         int code = error.path("error_code").asInt(status);
+        if (status == 401 || status == 403) {
+          message += status == 401
+              ? " (not authenticated: " + connection.user().map(u -> "the registry refused user '" + u + "'; check "
+                  + RegistryConnection.USER_INFO).orElse("the registry wants credentials: set "
+                  + RegistryConnection.USER_INFO + "=USER:PASSWORD") + ")"
+              : " (user " + connection.user().orElse("(none)") + " may not do this)";
+        }
         RegistryException failure = new RegistryException(
             "schema registry " + method + " " + url + " failed with HTTP " + status + " (error " + code + "): "
                 + message, status, code, baseUrl);

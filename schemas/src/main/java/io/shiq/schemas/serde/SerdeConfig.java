@@ -1,5 +1,6 @@
 package io.shiq.schemas.serde;
 
+import io.shiq.schemas.registry.RegistryConnection;
 import io.shiq.schemas.registry.SchemaRegistryClient;
 import java.time.Duration;
 import java.util.Map;
@@ -29,7 +30,8 @@ public final class SerdeConfig {
     }
     int attempts = intValue(configs, REGISTRY_MAX_ATTEMPTS, 3);
     long backoffMs = intValue(configs, REGISTRY_BACKOFF_MS, 200);
-    return new SchemaRegistryClient(url.toString(), attempts, Duration.ofMillis(backoffMs), Duration.ofSeconds(10));
+    return new SchemaRegistryClient(url.toString(), attempts, Duration.ofMillis(backoffMs), Duration.ofSeconds(10),
+        RegistryConnection.from(configs, url.toString()));
   }
 
   static boolean booleanValue(Map<String, ?> configs, String key, boolean fallback) {

@@ -19,8 +19,7 @@ import io.shiq.replay.ReplayService;
 import io.shiq.schemas.kafka.KafkaClients;
 import io.shiq.schemas.kafka.KafkaSettings;
 import io.shiq.schemas.topic.Topics;
-import io.shiq.tests.KafkaExtension;
-import io.shiq.tests.TestKafka;
+import io.shiq.tests.SecureKafka;
 import io.strimzi.api.kafka.model.user.KafkaUser;
 import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;
 import io.strimzi.api.kafka.model.user.acl.AclResourcePatternType;
@@ -76,161 +75,59 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The KafkaUsers of deploy/k8s/strimzi/users.yaml on a broker that enforces them: an in-process KRaft broker with
- * SASL/PLAIN authentication and Kafka's StandardAuthorizer, each user's ACLs created as Strimzi's user operator would
- * (principal {@code User:<KafkaUser name>}). The roles' own code then runs as its user: the topics job creates the
+ * The KafkaUsers of deploy/k8s/strimzi/users.yaml on a broker that enforces them: {@link SecureKafka}, an in-process
+ * KRaft broker whose only listener is SASL_SSL with SCRAM-SHA-512 users, Kafka's StandardAuthorizer, and the embedded
+ * schema registry over HTTPS with basic auth; each user's ACLs created as Strimzi's user operator would (principal
+ * {@code User:<KafkaUser name>}). The roles' own code then runs as its user: the topics job creates the
  * catalog (and an actor cannot), every service's start-up check passes with Describe alone, the learner publishes
  * weights and prunes old chunks, an actor loads them, the learner's transactional producer commits, and the replay
- * buffer and the A/B evaluator (Kafka Streams, exactly-once, internal topics) run. Only the schema registry is the
- * shared test one.
+ * buffer and the A/B evaluator (Kafka Streams, exactly-once, internal topics) run. Then every role is refused, with
+ * an authorization error naming the topic, each read and write of a catalog topic that its ACLs do not allow.
  */
-@ExtendWith(KafkaExtension.class)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class RoleAclsBrokerTest {
   private static final String ADMIN = "admin";
   private static final LlamaConfig TINY = new LlamaConfig(64, 172, 2, 8, 4, 512, 256, 10000, 1e-5, false, true,
       LlamaConfig.RopeLayout.PAIRS);
   private static final Topics TOPICS = Topics.withDefaultPrefix();
 
-  private static KafkaRaftServer server;
+  private static SecureKafka secure;
   private static String bootstrap;
   private static Map<String, List<AclRule>> users;
 
   @BeforeAll
   static void startSecuredBroker(@TempDir Path dir) throws Exception {
-    users = new LinkedHashMap<>();
-    for (JsonNode doc : DeployFiles.yamlDocuments(Files.readString(DeployFiles.deploy("k8s/strimzi/users.yaml")))) {
-      KafkaUser u = StrimziManifestTest.STRICT.treeToValue(doc, KafkaUser.class);
-      users.put(u.getMetadata().getName(), ((KafkaUserAuthorizationSimple) u.getSpec().getAuthorization()).getAcls());
-    }
-    int port = freePort();
-    int controller = freePort();
-    StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required "
-        + "username=\"" + ADMIN + "\" password=\"" + password(ADMIN) + "\" user_" + ADMIN + "=\"" + password(ADMIN)
-        + "\"");
-    users.keySet().forEach(u -> jaas.append(" user_").append(u).append("=\"").append(password(u)).append('"'));
-    Properties p = new Properties();
-    p.put("process.roles", "broker,controller");
-    p.put("node.id", "1");
-    p.put("controller.quorum.voters", "1@localhost:" + controller);
-    p.put("listeners", "SASL_PLAINTEXT://localhost:" + port + ",CONTROLLER://localhost:" + controller);
-    p.put("advertised.listeners", "SASL_PLAINTEXT://localhost:" + port);
-    p.put("controller.listener.names", "CONTROLLER");
-    p.put("inter.broker.listener.name", "SASL_PLAINTEXT");
-    p.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
-    p.put("sasl.enabled.mechanisms", "PLAIN");
-    p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
-    p.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
-    p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
-    // The controller listener is plaintext (principal ANONYMOUS) and internal to this node.
-    p.put("super.users", "User:" + ADMIN + ";User:ANONYMOUS");
-    p.put("log.dirs", dir.resolve("logs").toString());
-    p.put("auto.create.topics.enable", "false");
-    p.put("offsets.topic.replication.factor", "1");
-    p.put("offsets.topic.num.partitions", "3");
-    p.put("transaction.state.log.replication.factor", "1");
-    p.put("transaction.state.log.min.isr", "1");
-    p.put("transaction.state.log.num.partitions", "3");
-    p.put("share.coordinator.state.topic.replication.factor", "1");
-    p.put("share.coordinator.state.topic.min.isr", "1");
-    p.put("min.insync.replicas", "1");
-    p.put("default.replication.factor", "1");
-    p.put("group.initial.rebalance.delay.ms", "0");
-    p.put("message.max.bytes", Integer.toString(2 * 1024 * 1024));
-    Path props = dir.resolve("server.properties");
-    try (OutputStream out = Files.newOutputStream(props)) {
-      p.store(out, null);
-    }
-    ByteArrayOutputStream formatted = new ByteArrayOutputStream();
-    int rc = StorageTool.execute(new String[] {"format", "-t", Uuid.randomUuid().toString(), "-c", props.toString(),
-        "--ignore-formatted"}, new PrintStream(formatted, true, StandardCharsets.UTF_8));
-    assertEquals(0, rc, formatted.toString(StandardCharsets.UTF_8));
-    server = new KafkaRaftServer(KafkaConfig.fromProps(p, false), Time.SYSTEM);
-    server.startup();
-    bootstrap = "localhost:" + port;
-
-    List<AclBinding> bindings = new ArrayList<>();
-    users.forEach((user, rules) -> rules.forEach(r -> bindings.addAll(bindings(user, r))));
-    try (Admin admin = Admin.create(Map.<String, Object>copyOf(client(ADMIN, "http://unused")))) {
-      awaitTrue("the secured broker answers", () -> {
-        try {
-          return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
-        } catch (Exception e) {
-          return false;
-        }
-      });
-      admin.createAcls(bindings).all().get(30, TimeUnit.SECONDS);
-      awaitTrue("the ACLs are in force", () -> {
-        try {
-          return admin.describeAcls(org.apache.kafka.common.acl.AclBindingFilter.ANY).values()
-              .get(5, TimeUnit.SECONDS).size() == bindings.size();
-        } catch (Exception e) {
-          return false;
-        }
-      });
-    }
+    users = StrimziAcls.users();
+    secure = SecureKafka.start(dir, List.copyOf(users.keySet()));
+    bootstrap = secure.bootstrapServers();
+    StrimziAcls.create(secure.clients(ADMIN), users);
   }
 
   @AfterAll
   static void stop() {
-    if (server != null) {
-      server.shutdown();
-      server.awaitShutdown();
+    if (secure != null) {
+      secure.close();
     }
   }
 
-  /** What Strimzi's user operator makes of a rule: one Kafka ACL per operation, for {@code User:<name>}. */
-  private static List<AclBinding> bindings(String user, AclRule rule) {
-    ResourcePattern pattern;
-    if (rule.getResource() instanceof AclRuleTopicResource t) {
-      pattern = new ResourcePattern(ResourceType.TOPIC, t.getName(), pattern(t.getPatternType()));
-    } else if (rule.getResource() instanceof AclRuleGroupResource g) {
-      pattern = new ResourcePattern(ResourceType.GROUP, g.getName(), pattern(g.getPatternType()));
-    } else if (rule.getResource() instanceof AclRuleTransactionalIdResource x) {
-      pattern = new ResourcePattern(ResourceType.TRANSACTIONAL_ID, x.getName(), pattern(x.getPatternType()));
-    } else if (rule.getResource() instanceof AclRuleClusterResource) {
-      pattern = new ResourcePattern(ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL);
-    } else {
-      throw new AssertionError("resource " + rule.getResource());
-    }
-    return rule.getOperations().stream().map(op -> new AclBinding(pattern, new AccessControlEntry("User:" + user,
-        "*", org.apache.kafka.common.utils.SecurityUtils.operation(op.toValue()), AclPermissionType.ALLOW))).toList();
+  /** The client settings of {@code user}: SCRAM-SHA-512 over TLS, and its registry login. */
+  private static Map<String, String> client(String user) {
+    return secure.clientSettings(user);
   }
 
-  private static PatternType pattern(AclResourcePatternType t) {
-    return t == AclResourcePatternType.PREFIX ? PatternType.PREFIXED : PatternType.LITERAL;
-  }
-
-  private static String password(String user) {
-    return user + "-secret";
-  }
-
-  /** The client settings of {@code user}: SASL/PLAIN over plaintext. */
-  private static Map<String, String> client(String user, String registryUrl) {
-    Map<String, String> m = new LinkedHashMap<>();
-    m.put("bootstrap.servers", bootstrap);
-    m.put("security.protocol", "SASL_PLAINTEXT");
-    m.put("sasl.mechanism", "PLAIN");
-    m.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
-        + "\" password=\"" + password(user) + "\";");
-    return m;
-  }
-
-  private static KafkaClients clients(String user, TestKafka kafka) {
-    Map<String, String> c = new LinkedHashMap<>(client(user, kafka.registryUrl()));
-    c.remove("bootstrap.servers");
-    return new KafkaClients(new KafkaSettings(bootstrap, kafka.registryUrl(), c));
+  private static KafkaClients clients(String user) {
+    return secure.clients(user);
   }
 
   private record Run(int rc, String out, String err) {}
 
   /** {@code shiq topics create} as {@code user}, its connection given as options (as a deployment would). */
   private static Run topicsCreate(String user) {
-    List<String> args = new ArrayList<>(List.of("topics", "create", "--bootstrap-servers", bootstrap));
-    client(user, "").forEach((k, v) -> {
-      if (!k.equals("bootstrap.servers")) {
-        args.add("--kafka-property");
-        args.add(k + "=" + v);
-      }
+    List<String> args = new ArrayList<>(List.of("topics", "create", "--bootstrap-servers", bootstrap,
+        "--schema-registry-url", secure.registryUrl()));
+    client(user).forEach((k, v) -> {
+      args.add("--kafka-property");
+      args.add(k + "=" + v);
     });
     PrintStream savedOut = System.out;
     PrintStream savedErr = System.err;
@@ -258,7 +155,8 @@ class RoleAclsBrokerTest {
   }
 
   @Test
-  void eachRoleRunsAsItsKafkaUserAndNoFurther(TestKafka kafka, @TempDir Path state) throws Exception {
+  @org.junit.jupiter.api.Order(1) // first: it checks that only the topics job can create the catalog
+  void eachRoleRunsAsItsKafkaUserAndNoFurther(@TempDir Path state) throws Exception {
     // The topics job creates the catalog; an actor cannot.
     Run refused = topicsCreate("shiq-actor");
     assertNotEquals(0, refused.rc(), "an actor may not create topics:\n" + refused.out() + refused.err());
@@ -273,7 +171,7 @@ class RoleAclsBrokerTest {
     }
 
     // The learner publishes weights (chunks, announcement) and prunes the older version's chunks (DeleteRecords).
-    KafkaClients learner = clients("shiq-learner", kafka);
+    KafkaClients learner = clients("shiq-learner");
     try (KafkaProducer<String, org.apache.avro.specific.SpecificRecord> producer = learner.avroProducer(Map.of(
              ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(2 * 1024 * 1024)));
          Admin admin = learner.admin();
@@ -296,7 +194,7 @@ class RoleAclsBrokerTest {
     assertReadable(learner, TOPICS.replayBatches(), TOPICS.learnerMetrics(), TOPICS.policyVersions());
 
     // An actor loads the announced version (versions and weights), writes trajectories, and may not announce.
-    KafkaClients actor = clients("shiq-actor", kafka);
+    KafkaClients actor = clients("shiq-actor");
     try (WeightSubscriber sub = new WeightSubscriber(actor, TOPICS, "main", -1, Device.cpu())) {
       WeightSubscriber.Loaded loaded = sub.poll(Duration.ofSeconds(30)).orElseThrow();
       assertEquals(2, loaded.announcement().getVersion());
@@ -316,19 +214,20 @@ class RoleAclsBrokerTest {
     // The replay buffer (Kafka Streams, exactly-once): internal topics, group, transactions; the bad record goes to
     // the dead letters in a committed transaction.
     Properties options = new Properties();
-    options.putAll(client("shiq-replay", kafka.registryUrl()));
-    options.put(ReplayConfig.SCHEMA_REGISTRY_URL, kafka.registryUrl());
+    options.putAll(client("shiq-replay"));
+    options.put(ReplayConfig.BOOTSTRAP_SERVERS, bootstrap);
+    options.put(ReplayConfig.SCHEMA_REGISTRY_URL, secure.registryUrl());
     options.put("state.dir", state.resolve("replay").toString());
     try (ReplayService replay = ReplayService.start(ReplayConfig.from(options))) {
       awaitRunning(replay.streams(), "replay");
-      KafkaClients admin = clients(ADMIN, kafka);
+      KafkaClients admin = clients(ADMIN);
       awaitTrue("the bad trajectory in " + TOPICS.deadLetters(), () -> !readAll(admin, TOPICS.deadLetters())
           .isEmpty());
       assertEquals(KafkaStreams.State.RUNNING, replay.streams().state());
     }
 
     // The A/B evaluator (Kafka Streams, exactly-once, a repartition topic and changelogs).
-    KafkaClients evaluatorClients = clients("shiq-evaluator", kafka);
+    KafkaClients evaluatorClients = clients("shiq-evaluator");
     try (EvaluatorService evaluator = EvaluatorService.start(evaluatorClients, TOPICS, new EvaluatorService.Settings(
         EvaluatorService.DEFAULT_APPLICATION_ID, true, Duration.ofSeconds(1), state.resolve("ab").toString(),
         Map.of()))) {
@@ -338,7 +237,7 @@ class RoleAclsBrokerTest {
     }
 
     // The importer: reads what was imported, writes history and dead letters; may not write fresh trajectories.
-    KafkaClients importer = clients("shiq-importer", kafka);
+    KafkaClients importer = clients("shiq-importer");
     assertReadable(importer, TOPICS.trajectoriesHistory());
     try (KafkaProducer<byte[], byte[]> p = importer.producer(new ByteArraySerializer(), new ByteArraySerializer(),
         Map.of())) {
@@ -349,6 +248,73 @@ class RoleAclsBrokerTest {
           TOPICS.trajectories(), new byte[] {1}, new byte[] {1})).get(30, TimeUnit.SECONDS));
       assertTrue(e.getCause() instanceof TopicAuthorizationException, e.toString());
     }
+  }
+
+  /**
+   * Everything a role's ACLs do not allow on the catalog's topics is refused by the broker with an authorization error
+   * that names the topic: each write (a producer send) and each read (a fetch after assign()).
+   */
+  @Test
+  @org.junit.jupiter.api.Order(2)
+  void eachRoleIsRefusedEverythingElseNamingTheTopic() throws Exception {
+    Run job = topicsCreate("shiq-topics");
+    assertEquals(0, job.rc(), job.out() + job.err());
+    List<io.shiq.app.deploy.RoleAcls.Role> roles = io.shiq.app.deploy.RoleAcls.roles(
+        io.shiq.app.deploy.RoleAcls.Names.defaults(TOPICS));
+    int refusals = 0;
+    for (io.shiq.app.deploy.RoleAcls.Role role : roles) {
+      if (!List.of("actor", "replay", "learner", "evaluator").contains(role.name())) {
+        continue;
+      }
+      KafkaClients clients = clients("shiq-" + role.name());
+      try (KafkaProducer<byte[], byte[]> producer = clients.producer(new ByteArraySerializer(),
+               new ByteArraySerializer(), Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000"));
+           KafkaConsumer<String, byte[]> consumer = clients.rawConsumer(Map.of(
+               ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"))) {
+        for (io.shiq.schemas.topic.TopicSpec spec : Topics.ALL) {
+          String topic = TOPICS.name(spec);
+          if (!role.allows(io.shiq.app.deploy.Acl.ResourceType.TOPIC, topic, io.shiq.app.deploy.Acl.Operation.WRITE)) {
+            TopicAuthorizationException e = assertRefused(role.name() + " writes " + topic, () -> producer.send(
+                new ProducerRecord<>(topic, new byte[] {1}, new byte[] {1})).get(30, TimeUnit.SECONDS));
+            assertTrue(e.unauthorizedTopics().contains(topic) && e.getMessage().contains(topic), role.name()
+                + " writing " + topic + ": " + e.getMessage());
+            refusals++;
+          }
+          if (!role.allows(io.shiq.app.deploy.Acl.ResourceType.TOPIC, topic, io.shiq.app.deploy.Acl.Operation.READ)) {
+            consumer.assign(List.of(new TopicPartition(topic, 0)));
+            TopicAuthorizationException e = assertRefused(role.name() + " reads " + topic, () -> {
+              long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+              while (System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(500));
+              }
+              return null;
+            });
+            assertTrue(e.unauthorizedTopics().contains(topic) && e.getMessage().contains(topic), role.name()
+                + " reading " + topic + ": " + e.getMessage());
+            consumer.unsubscribe();
+            refusals++;
+          }
+        }
+      }
+    }
+    // Not a vacuous check: the roles are refused most of the catalog (an actor writes one topic, reads four).
+    assertTrue(refusals > 40, "refusals checked: " + refusals);
+  }
+
+  private static TopicAuthorizationException assertRefused(String what, java.util.concurrent.Callable<?> op) {
+    try {
+      op.call();
+    } catch (TopicAuthorizationException e) {
+      return e;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof TopicAuthorizationException t) {
+        return t;
+      }
+      throw new AssertionError(what + ": expected an authorization error, got " + e.getCause(), e);
+    } catch (Exception e) {
+      throw new AssertionError(what + ": expected an authorization error, got " + e, e);
+    }
+    throw new AssertionError(what + " was allowed");
   }
 
   private static void awaitRunning(KafkaStreams streams, String what) throws InterruptedException {

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.BasicAuthenticator;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import io.shiq.schemas.registry.CompatibilityLevel;
 import io.shiq.schemas.registry.SchemaRegistryClient;
 import java.io.IOException;
@@ -15,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
@@ -44,6 +49,26 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
   private static final Pattern COMPATIBILITY = Pattern.compile("^/compatibility/subjects/([^/]+)/versions/([^/]+)/?$");
   private static final Pattern CONFIG = Pattern.compile("^/config(?:/([^/]+))?/?$");
 
+  /**
+   * How the registry protects itself: TLS with its own certificate and HTTP basic auth, both optional.
+   *
+   * @param keyStore         PKCS12 key store with the registry's certificate and key (null: plain HTTP)
+   * @param keyStorePassword its password (and the key's)
+   * @param users            user name to password of the clients allowed in (empty: no authentication)
+   */
+  public record Security(java.nio.file.Path keyStore, String keyStorePassword, Map<String, String> users) {
+    public static final Security NONE = new Security(null, null, Map.of());
+
+    public Security {
+      users = Map.copyOf(users == null ? Map.of() : users);
+    }
+
+    @Override
+    public String toString() {
+      return "Security[tls=" + (keyStore != null) + ", users=" + users.keySet() + "]"; // never the passwords
+    }
+  }
+
   private final KafkaSchemaStore store;
   private final HttpServer server;
   private final ExecutorService executor;
@@ -53,7 +78,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     this.store = store;
     this.server = server;
     this.executor = executor;
-    this.url = "http://localhost:" + server.getAddress().getPort();
+    this.url = (server instanceof HttpsServer ? "https" : "http") + "://localhost:" + server.getAddress().getPort();
   }
 
   /**
@@ -61,7 +86,16 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
    * Replays the topic before it answers, so it answers with the ids it gave before a restart.
    */
   public static EmbeddedSchemaRegistry start(String bootstrapServers, String topic, int port) throws IOException {
-    return start(new KafkaSchemaStore(bootstrapServers, topic), port, topic);
+    return start(new KafkaSchemaStore(bootstrapServers, topic), port, topic, Security.NONE);
+  }
+
+  /**
+   * A registry whose store talks to a secured Kafka ({@code kafkaClient}: its clients' security settings) and which
+   * serves HTTPS and/or asks for basic auth as {@code security} says.
+   */
+  public static EmbeddedSchemaRegistry start(String bootstrapServers, Map<String, String> kafkaClient, String topic,
+                                             int port, Security security) throws IOException {
+    return start(new KafkaSchemaStore(bootstrapServers, kafkaClient, topic), port, topic, security);
   }
 
   /**
@@ -69,16 +103,26 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
    * (Kafka Streams' TopologyTestDriver). Ids do not survive a restart.
    */
   public static EmbeddedSchemaRegistry startInMemory() throws IOException {
-    return start(new KafkaSchemaStore(), 0, "(memory)");
+    return start(new KafkaSchemaStore(), 0, "(memory)", Security.NONE);
   }
 
-  private static EmbeddedSchemaRegistry start(KafkaSchemaStore store, int port, String topic) throws IOException {
+  private static EmbeddedSchemaRegistry start(KafkaSchemaStore store, int port, String topic, Security security)
+      throws IOException {
     HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress("localhost", port), 64);
+      if (security.keyStore() != null) {
+        HttpsServer https = HttpsServer.create(new InetSocketAddress("localhost", port), 64);
+        https.setHttpsConfigurator(new HttpsConfigurator(serverTls(security)));
+        server = https;
+      } else {
+        server = HttpServer.create(new InetSocketAddress("localhost", port), 64);
+      }
     } catch (IOException e) {
       store.close();
       throw new IOException("cannot listen on port " + port + " for the schema registry: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
     }
     ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "schema-registry-http");
@@ -87,10 +131,39 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     });
     server.setExecutor(executor);
     EmbeddedSchemaRegistry registry = new EmbeddedSchemaRegistry(store, server, executor);
-    server.createContext("/", registry::handle);
+    HttpContext context = server.createContext("/", registry::handle);
+    if (!security.users().isEmpty()) {
+      context.setAuthenticator(new BasicAuthenticator("shiq-schema-registry") {
+        @Override
+        public boolean checkCredentials(String user, String password) {
+          String expected = security.users().get(user);
+          // Compared in constant time, so the answer's timing says nothing about the password.
+          return expected != null && password != null && java.security.MessageDigest.isEqual(
+              expected.getBytes(StandardCharsets.UTF_8), password.getBytes(StandardCharsets.UTF_8));
+        }
+      });
+    }
     server.start();
-    LOG.info("schema registry listening on {} (state in topic {})", registry.url, topic);
+    LOG.info("schema registry listening on {} (state in topic {}{}{})", registry.url, topic,
+        security.keyStore() != null ? ", TLS" : "", security.users().isEmpty() ? "" : ", basic auth");
     return registry;
+  }
+
+  private static javax.net.ssl.SSLContext serverTls(Security security) {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(security.keyStore())) {
+      java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+      char[] password = security.keyStorePassword() == null ? new char[0] : security.keyStorePassword().toCharArray();
+      keys.load(in, password);
+      javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+          javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(keys, password);
+      javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+      tls.init(kmf.getKeyManagers(), null, null);
+      return tls;
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalArgumentException("schema registry key store " + security.keyStore() + ": " + e.getMessage(),
+          e);
+    }
   }
 
   public static EmbeddedSchemaRegistry start(String bootstrapServers) throws IOException {

@@ -52,6 +52,7 @@ final class KafkaSchemaStore implements AutoCloseable {
   private final Map<String, Integer> idsByCanonical = new HashMap<>();
   private final Map<String, TreeMap<Integer, Version>> subjects = new TreeMap<>();
   private final Map<String, CompatibilityLevel> subjectLevels = new HashMap<>();
+  private final Map<String, String> client;
   private CompatibilityLevel globalLevel = CompatibilityLevel.DEFAULT;
   private int maxId;
 
@@ -59,12 +60,20 @@ final class KafkaSchemaStore implements AutoCloseable {
   KafkaSchemaStore() {
     this.topic = null;
     this.producer = null;
+    this.client = Map.of();
   }
 
   KafkaSchemaStore(String bootstrapServers, String topic) {
+    this(bootstrapServers, Map.of(), topic);
+  }
+
+  /** {@code client}: Kafka client settings of the store's clients (security: SASL, TLS), as for any shiq client. */
+  KafkaSchemaStore(String bootstrapServers, Map<String, String> client, String topic) {
     this.topic = topic;
+    this.client = Map.copyOf(client);
     ensureTopic(bootstrapServers, topic);
     Properties p = new Properties();
+    p.putAll(this.client);
     p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -227,6 +236,7 @@ final class KafkaSchemaStore implements AutoCloseable {
 
   private void replay(String bootstrapServers) {
     Properties p = new Properties();
+    p.putAll(client);
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -254,8 +264,10 @@ final class KafkaSchemaStore implements AutoCloseable {
     }
   }
 
-  private static void ensureTopic(String bootstrapServers, String topic) {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+  private void ensureTopic(String bootstrapServers, String topic) {
+    Map<String, Object> a = new java.util.HashMap<>(client);
+    a.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    try (Admin admin = Admin.create(a)) {
       Set<String> names = admin.listTopics().names().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       if (names.contains(topic)) {
         return;

@@ -60,6 +60,7 @@ public final class SecureKafka implements AutoCloseable {
 
   /** Starts broker and registry in {@code dir} with SCRAM users {@code users} (and {@value #ADMIN}, a super user). */
   public static SecureKafka start(Path dir, List<String> users) throws Exception {
+    Files.createDirectories(dir);
     SecureRandom random = new SecureRandom();
     Map<String, String> passwords = new LinkedHashMap<>();
     passwords.put(ADMIN, secret(random, ADMIN));

@@ -16,13 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,49 +103,18 @@ class RoleCommandsTest {
   }
 
   private static Map<String, String> env(Map<String, String> common, String... pairs) {
-    Map<String, String> out = new HashMap<>(common);
-    for (int i = 0; i < pairs.length; i += 2) {
-      out.put(pairs[i], pairs[i + 1]);
-    }
-    return out;
+    return RoleProcesses.env(common, pairs);
   }
 
-  /** The URL a process printed ("metrics: http://localhost:PORT/metrics"), waiting for it. */
   private static String metricsUrl(Path dir, String role) throws InterruptedException {
-    Pattern p = Pattern.compile("metrics: (http://\\S+/metrics)");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      Matcher m = p.matcher(log(dir, role));
-      if (m.find()) {
-        return m.group(1);
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(role + " printed no metrics URL:\n" + log(dir, role));
+    return RoleProcesses.metricsUrl(dir, role);
   }
 
   private static Process start(Path dir, String role, List<String> args, Map<String, String> env) throws Exception {
-    DeployFiles.assertReadByShiq("RoleCommandsTest " + role, args, env);
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    cmd.add("-Xmx768m");
-    cmd.add("-Dai.djl.pytorch.num_threads=1");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("io.shiq.app.ShiqCommand");
-    cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(dir.resolve(role + ".log").toFile());
-    pb.environment().keySet().removeIf(k -> k.startsWith("SHIQ_")); // only what the test sets
-    pb.environment().putAll(env);
-    return pb.start();
+    return RoleProcesses.start(dir, role, args, env);
   }
 
   private static String log(Path dir, String role) {
-    try {
-      return Files.readString(dir.resolve(role + ".log"));
-    } catch (Exception e) {
-      return "(no log: " + e + ")";
-    }
+    return RoleProcesses.log(dir, role);
   }
 }

@@ -103,7 +103,12 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
    * (Kafka Streams' TopologyTestDriver). Ids do not survive a restart.
    */
   public static EmbeddedSchemaRegistry startInMemory() throws IOException {
-    return start(new KafkaSchemaStore(), 0, "(memory)", Security.NONE);
+    return startInMemory(Security.NONE);
+  }
+
+  /** An in-memory registry over HTTPS and/or with basic auth. */
+  public static EmbeddedSchemaRegistry startInMemory(Security security) throws IOException {
+    return start(new KafkaSchemaStore(), 0, "(memory)", security);
   }
 
   private static EmbeddedSchemaRegistry start(KafkaSchemaStore store, int port, String topic, Security security)

@@ -65,6 +65,12 @@ public final class EmbeddedStack implements AutoCloseable {
   }
 
   public static EmbeddedStack start(Options options) throws IOException {
+    return start(options, EmbeddedSchemaRegistry.Security.NONE);
+  }
+
+  /** Starts the stack with a registry that serves HTTPS and/or asks for basic auth as {@code registrySecurity} says. */
+  public static EmbeddedStack start(Options options, EmbeddedSchemaRegistry.Security registrySecurity)
+      throws IOException {
     Path tempDir = options.dataDir() == null ? Files.createTempDirectory("shiq-kafka-") : null;
     Path dir = tempDir != null ? tempDir : options.dataDir();
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, options.kafkaPort(), options.controllerPort());
@@ -74,8 +80,8 @@ public final class EmbeddedStack implements AutoCloseable {
         // (no KafkaClients yet: the registry it would point at starts below, on this broker)
         TopicAdmin.ensureAll(admin, options.topics());
       }
-      registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), EmbeddedSchemaRegistry.DEFAULT_TOPIC,
-          options.registryPort());
+      registry = EmbeddedSchemaRegistry.start(broker.bootstrapServers(), Map.of(),
+          EmbeddedSchemaRegistry.DEFAULT_TOPIC, options.registryPort(), registrySecurity);
       return new EmbeddedStack(broker, registry, options.topics(), tempDir);
     } catch (IOException | RuntimeException e) {
       if (registry != null) {

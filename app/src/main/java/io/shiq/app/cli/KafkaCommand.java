@@ -34,11 +34,27 @@ public final class KafkaCommand implements Callable<Integer> {
       description = "Prefix of every topic name (default: ${DEFAULT-VALUE}).")
   String topicPrefix = Topics.DEFAULT_PREFIX;
 
+  @Option(names = "--registry-keystore", paramLabel = "FILE",
+      description = "Serve the registry over HTTPS with the certificate and key of this PKCS12 key store (clients then "
+          + "use https:// and trust it through schema.registry.ssl.truststore.location).")
+  Path registryKeyStore;
+
+  @Option(names = "--registry-keystore-password", paramLabel = "PASSWORD", arity = "0..1", interactive = true,
+      description = "Password of --registry-keystore (and of its key). Give it as SHIQ_REGISTRY_KEYSTORE_PASSWORD or "
+          + "type it when asked (the option without a value): a command line is visible to other users.")
+  String registryKeyStorePassword;
+
+  @Option(names = "--registry-users", paramLabel = "FILE",
+      description = "Ask registry clients for HTTP basic auth: a properties file of USER=PASSWORD lines (clients set "
+          + "basic.auth.user.info=USER:PASSWORD).")
+  Path registryUsers;
+
   @Override
   public Integer call() throws Exception {
     int ctrl = controllerPort != null ? controllerPort : (port == 0 ? 0 : port + 1);
     Topics topics = new Topics(topicPrefix);
-    EmbeddedStack stack = EmbeddedStack.start(new EmbeddedStack.Options(dataDir, port, ctrl, registryPort, topics));
+    EmbeddedStack stack = EmbeddedStack.start(new EmbeddedStack.Options(dataDir, port, ctrl, registryPort, topics),
+        registrySecurity());
     CountDownLatch stopped = new CountDownLatch(1);
     Shutdown.onSignal("shiq-kafka-shutdown", () -> {
       System.out.println("shiq kafka: stopping...");
@@ -57,5 +73,33 @@ public final class KafkaCommand implements Callable<Integer> {
     System.out.flush();
     stopped.await();
     return 0;
+  }
+
+  private io.shiq.schemas.registry.embedded.EmbeddedSchemaRegistry.Security registrySecurity()
+      throws java.io.IOException {
+    java.util.Map<String, String> users = new java.util.LinkedHashMap<>();
+    if (registryUsers != null) {
+      java.util.Properties p = new java.util.Properties();
+      try (java.io.Reader r = java.nio.file.Files.newBufferedReader(registryUsers)) {
+        p.load(r);
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new IllegalArgumentException("--registry-users: no such file: " + registryUsers.toAbsolutePath());
+      }
+      for (String user : p.stringPropertyNames()) {
+        if (p.getProperty(user).isBlank()) {
+          throw new IllegalArgumentException("--registry-users " + registryUsers + ": user '" + user
+              + "' has no password");
+        }
+        users.put(user, p.getProperty(user));
+      }
+      if (users.isEmpty()) {
+        throw new IllegalArgumentException("--registry-users " + registryUsers + " names no user");
+      }
+    }
+    if (registryKeyStore != null && !java.nio.file.Files.isReadable(registryKeyStore)) {
+      throw new IllegalArgumentException("--registry-keystore: cannot read " + registryKeyStore.toAbsolutePath());
+    }
+    return new io.shiq.schemas.registry.embedded.EmbeddedSchemaRegistry.Security(registryKeyStore,
+        registryKeyStorePassword, users);
   }
 }

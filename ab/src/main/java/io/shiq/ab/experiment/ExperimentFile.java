@@ -72,6 +72,8 @@ public final class ExperimentFile {
       text = Files.readString(file);
     } catch (NoSuchFileException e) {
       throw new InvalidExperimentException(file + ": no such file");
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new InvalidExperimentException(file + ": not UTF-8 text (" + e + ")");
     }
     return parse(text, file.toString(), now);
   }

@@ -71,6 +71,9 @@ public final class BfclData {
         if (gt == null) {
           throw new IOException(where + ": record " + id + " has no ground truth in " + answers);
         }
+        if (n.has("initial_config") && !n.get("initial_config").isObject()) {
+          throw new IOException(where + ": field 'initial_config' must map class names to their scenarios");
+        }
         @SuppressWarnings("unchecked")
         Map<String, Object> config = n.has("initial_config")
             ? (Map<String, Object>) PyValues.fromJson(n.get("initial_config")) : new LinkedHashMap<>();
@@ -276,9 +279,9 @@ public final class BfclData {
   /** Non-blank JSON lines by 1-based line number. */
   public static Map<Integer, JsonNode> lines(Path file) throws IOException {
     Map<Integer, JsonNode> out = new LinkedHashMap<>();
+    int number = 0;
     try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       String line;
-      int number = 0;
       while ((line = r.readLine()) != null) {
         number++;
         if (line.isBlank()) {
@@ -290,6 +293,9 @@ public final class BfclData {
           throw new IOException(file + " line " + number + ": not JSON: " + e.getMessage(), e);
         }
       }
+    } catch (java.nio.charset.CharacterCodingException e) {
+      // the reader decodes ahead of the lines it returns: the bad bytes are at this line or a later one
+      throw new IOException(file + ": not UTF-8 text at or after line " + (number + 1) + " (" + e + ")", e);
     }
     return out;
   }

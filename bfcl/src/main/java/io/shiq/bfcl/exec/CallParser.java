@@ -137,7 +137,7 @@ public final class CallParser {
     if (c == '{') {
       return braces();
     }
-    if (Character.isDigit(c) || (c == '.' && pos + 1 < src.length() && Character.isDigit(src.charAt(pos + 1)))) {
+    if (isDigit(c) || (c == '.' && pos + 1 < src.length() && isDigit(src.charAt(pos + 1)))) {
       return number();
     }
     if (c == '\'' || c == '"') {
@@ -378,7 +378,8 @@ public final class CallParser {
       };
       pos += 2;
       int digits = pos;
-      while (pos < src.length() && (Character.digit(src.charAt(pos), radix) >= 0 || src.charAt(pos) == '_')) {
+      while (pos < src.length() && ((src.charAt(pos) < 128 && Character.digit(src.charAt(pos), radix) >= 0)
+          || src.charAt(pos) == '_')) {
         pos++;
       }
       text = src.substring(digits, pos).replace("_", "");
@@ -388,13 +389,13 @@ public final class CallParser {
       return new Expr.Literal(integer(new BigInteger(text, radix)), start);
     }
     boolean isFloat = false;
-    while (pos < src.length() && (Character.isDigit(src.charAt(pos)) || src.charAt(pos) == '_')) {
+    while (pos < src.length() && (isDigit(src.charAt(pos)) || src.charAt(pos) == '_')) {
       pos++;
     }
     if (pos < src.length() && src.charAt(pos) == '.') {
       isFloat = true;
       pos++;
-      while (pos < src.length() && (Character.isDigit(src.charAt(pos)) || src.charAt(pos) == '_')) {
+      while (pos < src.length() && (isDigit(src.charAt(pos)) || src.charAt(pos) == '_')) {
         pos++;
       }
     }
@@ -404,9 +405,9 @@ public final class CallParser {
       if (pos < src.length() && (src.charAt(pos) == '+' || src.charAt(pos) == '-')) {
         pos++;
       }
-      if (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+      if (pos < src.length() && isDigit(src.charAt(pos))) {
         isFloat = true;
-        while (pos < src.length() && Character.isDigit(src.charAt(pos))) {
+        while (pos < src.length() && isDigit(src.charAt(pos))) {
           pos++;
         }
       } else {
@@ -430,6 +431,14 @@ public final class CallParser {
           + "permitted; use an 0o prefix for octal integers (<string>, line 1)");
     }
     return new Expr.Literal(integer(new BigInteger(text)), start);
+  }
+
+  /**
+   * Python's number literals take ASCII digits only; Character.isDigit takes every script's, which Double.parseDouble
+   * then refuses with a NumberFormatException.
+   */
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 
   /** A Python int as the ports hold one (see {@link PyNumbers#intValue}). */

@@ -50,7 +50,8 @@ public final class HfCheckpoint {
     }
     int dim = required(c, "hidden_size", file);
     int heads = required(c, "num_attention_heads", file);
-    if (c.has("head_dim") && c.path("head_dim").asInt() != dim / heads) {
+    // heads <= 0 is left to LlamaConfig, which names it, rather than divided by here
+    if (c.has("head_dim") && heads > 0 && c.path("head_dim").asInt() != dim / heads) {
       throw new ModelFormatException(file + ": head_dim " + c.path("head_dim").asInt() + " != hidden_size / "
           + "num_attention_heads = " + dim / heads + " is not supported");
     }

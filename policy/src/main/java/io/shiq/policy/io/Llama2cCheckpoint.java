@@ -93,11 +93,15 @@ public final class Llama2cCheckpoint {
       long offset = HEADER_BYTES;
       for (Object[] entry : layout) {
         String name = (String) entry[0];
-        long n = (long) entry[1] * ((Boolean) entry[2] ? layers : 1);
-        if (offset + n * 4 > size) {
-          throw new ModelFormatException(file + ": truncated: tensor " + name + " needs bytes " + offset + ".."
-              + (offset + n * 4) + " but the file has " + size + " bytes");
+        long perCopy = (long) entry[1];
+        long copies = (Boolean) entry[2] ? layers : 1;
+        // The counts come from the header: compare them with the floats left instead of multiplying past a long.
+        long left = (size - offset) / 4;
+        if (perCopy > 0 && copies > left / perCopy) {
+          throw new ModelFormatException(file + ": truncated: tensor " + name + " needs " + copies + " x " + perCopy
+              + " floats from byte " + offset + " but the file has " + size + " bytes");
         }
+        long n = perCopy * copies;
         float[] data = new float[Math.toIntExact(n)];
         floats.get(data);
         raw.put(name, data);

@@ -67,6 +67,10 @@ public final class Safetensors {
       } catch (IOException e) {
         throw new ModelFormatException(file + ": header is not valid JSON: " + e.getMessage());
       }
+      if (!header.isObject()) {
+        throw new ModelFormatException(file + ": header is JSON " + header.getNodeType()
+            + ", not an object of tensors");
+      }
       long dataStart = 8 + headerLen;
       long dataLen = size - dataStart;
       ByteBuffer data = ch.map(FileChannel.MapMode.READ_ONLY, dataStart, dataLen).order(ByteOrder.LITTLE_ENDIAN);
@@ -96,20 +100,39 @@ public final class Safetensors {
       throw new ModelFormatException(where + ": unsupported dtype " + info.path("dtype").asText()
           + " (supported: F32, F16, BF16, F64)");
     }
-    long[] shape = new long[info.path("shape").size()];
+    JsonNode shapeNode = info.path("shape");
+    if (!shapeNode.isArray()) {
+      throw new ModelFormatException(where + ": shape " + shapeNode + " is not a list of sizes");
+    }
+    long[] shape = new long[shapeNode.size()];
     for (int i = 0; i < shape.length; i++) {
-      shape[i] = info.path("shape").get(i).asLong();
+      JsonNode size = shapeNode.get(i);
+      if (!size.isIntegralNumber() || !size.canConvertToLong() || size.asLong() < 0) {
+        throw new ModelFormatException(where + ": shape " + shapeNode + " holds " + size + ", not a size >= 0");
+      }
+      shape[i] = size.asLong();
     }
     long begin = info.path("data_offsets").path(0).asLong(-1);
     long end = info.path("data_offsets").path(1).asLong(-1);
-    long count = Arrays.stream(shape).reduce(1, Math::multiplyExact);
     if (begin < 0 || end < begin || end > dataLen) {
       throw new ModelFormatException(where + ": data offsets [" + begin + ", " + end + "] outside the data section of "
           + dataLen + " bytes (truncated file?)");
     }
-    if (end - begin != count * dtype.bytes) {
+    long count;
+    long bytes;
+    try {
+      count = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+      bytes = Math.multiplyExact(count, dtype.bytes);
+    } catch (ArithmeticException e) {
+      throw new ModelFormatException(where + ": shape " + Arrays.toString(shape) + " of " + dtype
+          + " overflows a 64-bit byte count");
+    }
+    if (end - begin != bytes) {
       throw new ModelFormatException(where + ": shape " + Arrays.toString(shape) + " of " + dtype + " needs "
-          + count * dtype.bytes + " bytes, offsets give " + (end - begin));
+          + bytes + " bytes, offsets give " + (end - begin));
+    }
+    if (count > Integer.MAX_VALUE - 8) {
+      throw new ModelFormatException(where + ": " + count + " elements do not fit one Java array");
     }
     float[] out = new float[Math.toIntExact(count)];
     int at = (int) begin;

@@ -60,6 +60,10 @@ public final class ShiqCheckpoint {
         throw new ModelFormatException(file + ": format is '" + root.path("format").asText()
             + "', expected 'shiq-llama'");
       }
+      if (!root.path("config").isObject()) {
+        throw new ModelFormatException(file + ": \"config\" is " + root.path("config").getNodeType()
+            + ", not the model's config object");
+      }
       return JSON.treeToValue(root.path("config"), LlamaConfig.class);
     } catch (IOException | IllegalArgumentException e) {
       throw new ModelFormatException(file + ": cannot read the model config: " + e.getMessage(), e);

@@ -63,11 +63,11 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
           + SerdeConfig.SCHEMA_REGISTRY_URL);
     }
     int id = WireFormat.readSchemaId(topic, data);
-    DatumReader<Object> reader = readers.computeIfAbsent(id, this::readerFor);
+    DatumReader<Object> reader = readers.computeIfAbsent(id, i -> readerFor(topic, i));
     try {
       BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, WireFormat.HEADER_SIZE,
           data.length - WireFormat.HEADER_SIZE, null);
-      Object value = reader.read(null, decoder);
+      Object value = reader.read(null, new BoundedDecoder(decoder)); // lengths checked before allocation
       if (!decoder.isEnd()) {
         throw new SerializationException("topic " + topic + ": corrupt record: bytes left over after decoding "
             + "schema id " + id + " (" + data.length + " bytes in all)");
@@ -85,15 +85,15 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     }
   }
 
-  private DatumReader<Object> readerFor(int id) {
+  private DatumReader<Object> readerFor(String topic, int id) {
     Schema writer;
     try {
       writer = registry.schemaById(id);
     } catch (RegistryUnreachableException e) {
       throw e;
     } catch (RegistryException e) {
-      throw new SerializationException("unknown schema id " + id + " in registry " + registry.baseUrl() + ": "
-          + e.getMessage(), e);
+      throw new SerializationException("topic " + topic + ": unknown schema id " + id + " in registry "
+          + registry.baseUrl() + ": " + e.getMessage(), e);
     }
     if (readerSchema != null) {
       return new SpecificDatumReader<>(writer, readerSchema, SpecificData.get());

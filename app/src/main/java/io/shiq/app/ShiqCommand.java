@@ -27,6 +27,9 @@ import picocli.CommandLine.Command;
         io.shiq.app.cli.BfclCommand.class,
         io.shiq.app.ab.AbCommand.class,
         io.shiq.app.cli.TopicsCommand.class,
+        io.shiq.app.chaos.ChaosCommand.class,
+        io.shiq.app.cli.DoctorCommand.class,
+        io.shiq.app.cli.KeysCommand.class,
         CommandLine.HelpCommand.class,
     },
     footer = {"", "Run 'shiq COMMAND --help' for the options of one command."})
@@ -49,6 +52,8 @@ public final class ShiqCommand implements Runnable {
 
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new ShiqCommand());
+    // The soak bench runs the app's roles as processes, so it lives in the app, not in the bench module.
+    cl.getSubcommands().get("bench").addSubcommand("soak", new io.shiq.app.chaos.SoakBenchmark());
     cl.setUsageHelpAutoWidth(true);
     // SHIQ_FOO_BAR sets --foo-bar of every command (containers); set on the whole tree of subcommands at once.
     cl.setDefaultValueProvider(new io.shiq.app.cli.EnvironmentOptions(System.getenv()));
@@ -59,7 +64,8 @@ public final class ShiqCommand implements Runnable {
       if (System.getenv("SHIQ_DEBUG") != null) {
         ex.printStackTrace(commandLine.getErr());
       }
-      return 1;
+      // One code per cause (bad input 3, unreachable 4, not authorised 5, internal 1): README, "Exit codes".
+      return io.shiq.app.cli.ExitCodes.of(ex);
     });
     return cl;
   }

@@ -38,7 +38,8 @@ class GenerateCommandTest {
 
   @Test
   void badOptionsAreRejectedWithTheirName() {
-    assertEquals(1, ShiqCommand.commandLine().execute("generate", "--model", stories().toString(), "--top-p", "0"));
-    assertEquals(1, ShiqCommand.commandLine().execute("generate", "--model", "/no/such/model"));
+    // 3: bad input (README, "Exit codes")
+    assertEquals(3, ShiqCommand.commandLine().execute("generate", "--model", stories().toString(), "--top-p", "0"));
+    assertEquals(3, ShiqCommand.commandLine().execute("generate", "--model", "/no/such/model"));
   }
 }

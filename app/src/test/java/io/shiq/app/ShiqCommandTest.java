@@ -18,7 +18,8 @@ class ShiqCommandTest {
   @Test
   void theCommandSetIsFixedAndEveryCommandHasHelp() {
     CommandLine cl = ShiqCommand.commandLine();
-    for (String name : List.of("demo", "kafka", "generate", "actor", "replay", "learner", "bench", "model", "bfcl")) {
+    for (String name : List.of("demo", "kafka", "generate", "actor", "replay", "learner", "bench", "model", "bfcl",
+        "chaos")) {
       assertTrue(cl.getSubcommands().containsKey(name), "missing command " + name);
       StringWriter out = new StringWriter();
       CommandLine fresh = ShiqCommand.commandLine();
@@ -78,12 +79,12 @@ class ShiqCommandTest {
     assertEquals(2, cl.execute("kafka", "--no-such-option"));
   }
 
-  /** {@code shiq ARGS} exits with 1 (the command rejects its input; 2 is a usage error) and names {@code what}. */
+  /** {@code shiq ARGS} exits with 3 (the command rejects its input; 2 is a usage error) and names {@code what}. */
   private static void assertFailsNaming(String what, String... args) {
     StringWriter err = new StringWriter();
     CommandLine cl = ShiqCommand.commandLine();
     cl.setErr(new PrintWriter(err));
-    assertEquals(1, cl.execute(args));
+    assertEquals(io.shiq.app.cli.ExitCodes.BAD_INPUT, cl.execute(args), err.toString());
     assertTrue(err.toString().contains(what), err.toString());
   }
 }

@@ -24,8 +24,8 @@ public record ReplayConfig(String applicationId, String bootstrapServers, String
                            int batchSize, int capacity, long capacityTokens, Remover remover, Sampler sampler,
                            Mixer mixer, RateLimiter rateLimiter, int emitMaxBatches, int maxTimesSampled,
                            int maxStaleVersions,
-                           StaleAction staleAction, long rewardTimeoutMs, StaleAction rewardTimeoutAction, long seed,
-                           Properties streams) {
+                           StaleAction staleAction, long rewardTimeoutMs, StaleAction rewardTimeoutAction,
+                           long maxTrajectoryBytes, long seed, Properties streams) {
 
   /**
    * Kafka and the registry, with the pass-through options that are client settings (security, timeouts) so that
@@ -77,6 +77,9 @@ public record ReplayConfig(String applicationId, String bootstrapServers, String
     option("replay.staleness.action", "history", "stale trajectories: drop, or move to history");
     option("replay.reward.timeout.ms", "60000", "how long a trajectory waits for its late reward");
     option("replay.reward.timeout.action", "history", "no reward in time: drop, or emit unrewarded to history");
+    option("replay.max.trajectory.bytes", Integer.toString(16 * 1024 * 1024), "largest trajectory record value "
+        + "accepted, in bytes; a larger one goes to the dead-letter topic with a truncated copy of its value (a "
+        + "compressed batch can carry a value far above the broker's message size limit)");
     option("replay.seed", "0", "seed of the samplers and removers (per partition)");
     option("processing.guarantee", "exactly_once_v2", "Kafka Streams processing guarantee");
   }
@@ -94,19 +97,29 @@ public record ReplayConfig(String applicationId, String bootstrapServers, String
   public static Properties readFile(java.nio.file.Path file) throws java.io.IOException {
     Properties p = new Properties();
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    if (name.endsWith(".yaml") || name.endsWith(".yml")) {
-      com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper(
-          new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(file.toFile());
-      if (root != null && !root.isObject()) {
-        throw new IllegalArgumentException(file + ": the YAML document must be a mapping of options");
+    try {
+      if (name.endsWith(".yaml") || name.endsWith(".yml")) {
+        com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper(
+            new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(file.toFile());
+        if (root != null && !root.isObject()) {
+          throw new IllegalArgumentException(file + ": the YAML document must be a mapping of options");
+        }
+        if (root != null) {
+          flatten("", root, p);
+        }
+      } else {
+        try (java.io.Reader r = java.nio.file.Files.newBufferedReader(file)) {
+          p.load(r);
+        }
       }
-      if (root != null) {
-        flatten("", root, p);
-      }
-    } else {
-      try (java.io.Reader r = java.nio.file.Files.newBufferedReader(file)) {
-        p.load(r);
-      }
+    } catch (java.io.IOException e) {
+      // YAML syntax, bytes that are not UTF-8: their messages name neither the file nor what it is
+      throw e.getMessage() != null && e.getMessage().contains(file.toString()) ? e
+          : new java.io.IOException(file + ": not a valid options file: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      // Properties.load's error for a malformed unicode escape
+      throw e.getMessage() != null && e.getMessage().contains(file.toString()) ? e
+          : new IllegalArgumentException(file + ": not a valid options file: " + e.getMessage(), e);
     }
     return p;
   }
@@ -160,7 +173,8 @@ public record ReplayConfig(String applicationId, String bootstrapServers, String
         intOf(v, "replay.emit.max.batches", 1), intOf(v, "replay.max.times.sampled", 1),
         intOf(v, "replay.staleness.max.versions", 0),
         action(v, "replay.staleness.action"), longOf(v, "replay.reward.timeout.ms", 0),
-        action(v, "replay.reward.timeout.action"), longOf(v, "replay.seed", Long.MIN_VALUE), streams);
+        action(v, "replay.reward.timeout.action"), longOf(v, "replay.max.trajectory.bytes", 1),
+        longOf(v, "replay.seed", Long.MIN_VALUE), streams);
   }
 
   private static <T> T parse(String key, java.util.function.Supplier<T> s) {

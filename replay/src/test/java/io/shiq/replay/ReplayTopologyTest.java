@@ -457,6 +457,27 @@ class ReplayTopologyTest {
     assertEquals(1.0, metric("samples-per-insert"));
   }
 
+  @Test
+  void aValueAboveTheSizeLimitGoesToTheDeadLetterTopicTruncatedAndTheNextRecordIsProcessed() throws Exception {
+    start(Map.of("replay.min.size", "1", "replay.batch.size", "1", "replay.max.trajectory.bytes", "4096"));
+    var raw = driver.createInputTopic(config.topics().trajectories(), new StringSerializer(),
+        new ByteArraySerializer());
+    byte[] huge = new byte[10_000];
+    java.util.Arrays.fill(huge, (byte) 7);
+    raw.pipeInput("huge", huge);
+    fresh().pipeInput(id(1), traj(1));
+    List<TestRecord<byte[], byte[]>> dead = driver.createOutputTopic(config.topics().deadLetters(),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+    assertEquals(1, dead.size());
+    String reason = header(dead.get(0), DeadLetterHeaders.REASON);
+    assertTrue(reason.contains("10000 bytes exceeds replay.max.trajectory.bytes (4096)")
+        && reason.contains("partition 0 offset 0"), reason);
+    assertEquals("10000", header(dead.get(0), DeadLetterHeaders.VALUE_BYTES));
+    assertEquals(1024, dead.get(0).value().length, "only the start of the value is kept");
+    assertEquals("huge", new String(dead.get(0).key(), StandardCharsets.UTF_8));
+    assertEquals(List.of(id(1)), ids(batches().get(0)), "the partition goes on");
+  }
+
   private static String header(TestRecord<byte[], byte[]> record, String key) {
     var h = record.headers().lastHeader(key);
     assertNotNull(h, "no header " + key);

@@ -47,19 +47,35 @@ public final class SecureKafka implements AutoCloseable {
   private final Map<String, String> passwords;
   private final Path trustStore;
   private final String trustStorePassword;
+  private final String tlsBootstrap;
+  private final Path dir;
+  private final Map<String, String> keyStorePasswords;
 
   private SecureKafka(KafkaRaftServer server, EmbeddedSchemaRegistry registry, String bootstrap,
-                      Map<String, String> passwords, Path trustStore, String trustStorePassword) {
+                      Map<String, String> passwords, Path trustStore, String trustStorePassword, String tlsBootstrap,
+                      Path dir, Map<String, String> keyStorePasswords) {
     this.server = server;
     this.registry = registry;
     this.bootstrap = bootstrap;
     this.passwords = passwords;
     this.trustStore = trustStore;
     this.trustStorePassword = trustStorePassword;
+    this.tlsBootstrap = tlsBootstrap;
+    this.dir = dir;
+    this.keyStorePasswords = keyStorePasswords;
   }
 
   /** Starts broker and registry in {@code dir} with SCRAM users {@code users} (and {@value #ADMIN}, a super user). */
   public static SecureKafka start(Path dir, List<String> users) throws Exception {
+    return start(dir, users, List.of());
+  }
+
+  /**
+   * As {@link #start(Path, List)}, with a second listener, SSL with client certificates required (mutual TLS), and a
+   * certificate for each of {@code certificateUsers}: its subject CN=user maps to principal {@code User:user}, the
+   * same principal as the SCRAM user of that name, so the same ACLs apply.
+   */
+  public static SecureKafka start(Path dir, List<String> users, List<String> certificateUsers) throws Exception {
     Files.createDirectories(dir);
     SecureRandom random = new SecureRandom();
     Map<String, String> passwords = new LinkedHashMap<>();
@@ -78,19 +94,38 @@ public final class SecureKafka implements AutoCloseable {
         "-storepass", keyPassword, "-file", cert.toString());
     keytool("-importcert", "-noprompt", "-alias", "localhost", "-file", cert.toString(), "-storetype", STORE_TYPE,
         "-keystore", trustStore.toString(), "-storepass", trustPassword);
+    Map<String, String> keyStorePasswords = new LinkedHashMap<>();
+    for (String user : certificateUsers) {
+      // A self-signed client certificate; the broker trusts it because the trust store holds it.
+      String pw = secret(random, user + "-keystore");
+      Path store = dir.resolve(user + ".p12");
+      Path userCert = dir.resolve(user + ".pem");
+      keytool("-genkeypair", "-alias", user, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + user,
+          "-validity", "2", "-storetype", STORE_TYPE, "-keystore", store.toString(), "-storepass", pw, "-keypass", pw);
+      keytool("-exportcert", "-rfc", "-alias", user, "-storetype", STORE_TYPE, "-keystore", store.toString(),
+          "-storepass", pw, "-file", userCert.toString());
+      keytool("-importcert", "-noprompt", "-alias", user, "-file", userCert.toString(), "-storetype", STORE_TYPE,
+          "-keystore", trustStore.toString(), "-storepass", trustPassword);
+      keyStorePasswords.put(user, pw);
+    }
 
     int port = freePort();
+    int tlsPort = freePort();
     int controller = freePort();
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", "1");
     p.put("controller.quorum.voters", "1@localhost:" + controller);
-    p.put("listeners", "SASL_SSL://localhost:" + port + ",CONTROLLER://localhost:" + controller);
-    p.put("advertised.listeners", "SASL_SSL://localhost:" + port);
+    p.put("listeners", "SASL_SSL://localhost:" + port + ",SSL://localhost:" + tlsPort + ",CONTROLLER://localhost:"
+        + controller);
+    p.put("advertised.listeners", "SASL_SSL://localhost:" + port + ",SSL://localhost:" + tlsPort);
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "SASL_SSL");
     // The controller listener serves only the KRaft quorum of this one node; clients cannot use it.
-    p.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
+    p.put("listener.security.protocol.map", "SASL_SSL:SASL_SSL,SSL:SSL,CONTROLLER:PLAINTEXT");
+    // Mutual TLS: no certificate, no connection; the principal is the certificate's CN.
+    p.put("listener.name.ssl.ssl.client.auth", "required");
+    p.put("ssl.principal.mapping.rules", "RULE:^CN=([^,]+)$/$1/,DEFAULT");
     p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
     p.put("sasl.mechanism.inter.broker.protocol", "SCRAM-SHA-512");
     p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", jaas(ADMIN, passwords.get(ADMIN)));
@@ -143,7 +178,8 @@ public final class SecureKafka implements AutoCloseable {
       awaitBroker(bootstrap, adminClient);
       registry = EmbeddedSchemaRegistry.start(bootstrap, adminClient, EmbeddedSchemaRegistry.DEFAULT_TOPIC, 0,
           new EmbeddedSchemaRegistry.Security(keyStore, keyPassword, passwords));
-      return new SecureKafka(server, registry, bootstrap, passwords, trustStore, trustPassword);
+      return new SecureKafka(server, registry, bootstrap, passwords, trustStore, trustPassword,
+          "localhost:" + tlsPort, dir, keyStorePasswords);
     } catch (Exception | Error e) {
       if (registry != null) {
         registry.close();
@@ -187,6 +223,42 @@ public final class SecureKafka implements AutoCloseable {
     m.put(RegistryConnection.TRUSTSTORE_PASSWORD, trustStorePassword);
     m.put(RegistryConnection.TRUSTSTORE_TYPE, STORE_TYPE);
     return m;
+  }
+
+  /** The mutual-TLS listener. */
+  public String tlsBootstrapServers() {
+    return tlsBootstrap;
+  }
+
+  /**
+   * The client settings of {@code user} (one of the certificate users) on the mutual-TLS listener: security.protocol
+   * SSL, its key store, the trust store; and its registry login.
+   */
+  public Map<String, String> tlsClientSettings(String user) {
+    String pw = keyStorePasswords.get(user);
+    if (pw == null) {
+      throw new IllegalArgumentException("no client certificate for " + user + " (" + keyStorePasswords.keySet()
+          + ")");
+    }
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("security.protocol", "SSL");
+    m.put("ssl.keystore.type", STORE_TYPE);
+    m.put("ssl.keystore.location", dir.resolve(user + ".p12").toString());
+    m.put("ssl.keystore.password", pw);
+    m.put("ssl.key.password", pw);
+    m.put("ssl.truststore.type", STORE_TYPE);
+    m.put("ssl.truststore.location", trustStore.toString());
+    m.put("ssl.truststore.password", trustStorePassword);
+    m.put(RegistryConnection.USER_INFO, user + ":" + password(user));
+    m.put(RegistryConnection.TRUSTSTORE_LOCATION, trustStore.toString());
+    m.put(RegistryConnection.TRUSTSTORE_PASSWORD, trustStorePassword);
+    m.put(RegistryConnection.TRUSTSTORE_TYPE, STORE_TYPE);
+    return m;
+  }
+
+  /** A client factory on the mutual-TLS listener, as {@code user}'s certificate. */
+  public KafkaClients tlsClients(String user) {
+    return new KafkaClients(new KafkaSettings(tlsBootstrap, registryUrl(), tlsClientSettings(user)));
   }
 
   /** A client factory logged in as {@code user}. */

@@ -46,6 +46,30 @@ class SchemaEvolutionTest {
   }
 
   @Test
+  void policyVersionsSignatureFieldsAreReleasedInV3OnTopOfV1AndV2(TestKafka kafka) {
+    List<Schema> released = SchemaHistory.released(io.shiq.avro.PolicyVersion.class);
+    assertTrue(released.size() >= 3, "v1, v2 and v3 of PolicyVersion: " + released.size());
+    for (int v = 0; v < 3; v++) {
+      boolean signed = released.get(v).getField("signature") != null;
+      assertEquals(v == 2, signed, "signature first released in v3, found in v" + (v + 1) + ": " + signed);
+    }
+    for (String name : List.of("signature", "signingKeyId")) {
+      Schema.Field f = released.get(2).getField(name);
+      assertTrue(f.hasDefaultValue() && f.defaultVal() == org.apache.avro.JsonProperties.NULL_VALUE, name);
+      assertEquals(f, ShiqRecords.schemaOf(io.shiq.avro.PolicyVersion.class).getField(name), name);
+    }
+    SchemaRegistryClient client = kafka.registryClient();
+    String subject = "evolution-signed-" + UUID.randomUUID().toString().substring(0, 8) + "-value";
+    client.setCompatibility(subject, CompatibilityLevel.BACKWARD_TRANSITIVE);
+    for (Schema schema : released.subList(0, 3)) {
+      client.register(subject, schema);
+    }
+    client.register(subject, io.shiq.avro.PolicyVersion.getClassSchema());
+    // and a v3 reader still reads what a v1 writer wrote: the new fields come out null
+    assertTrue(CompatibilityLevel.BACKWARD_TRANSITIVE.violations(released.get(2), released.subList(0, 2)).isEmpty());
+  }
+
+  @Test
   void anIncompatibleChangeIsRefusedWith409AndTheReason(TestKafka kafka) {
     SchemaRegistryClient client = kafka.registryClient();
     String subject = "evolution-bad-" + UUID.randomUUID() + "-value";

@@ -10,6 +10,7 @@ import io.shiq.avro.Experiment;
 import io.shiq.avro.ExperimentStatus;
 import io.shiq.avro.PolicyVersion;
 import io.shiq.schemas.serde.AvroDeserializer;
+import io.shiq.schemas.signing.PolicySigner;
 import io.shiq.schemas.topic.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,18 +61,20 @@ final class EvaluatorProcessor implements Processor<String, byte[], String, Outp
     private final AvroDeserializer<Experiment> experiments;
     private final AvroDeserializer<PolicyVersion> versions;
     private final Duration every;
+    private final PolicySigner signer;
 
     Supplier(Topics topics, AvroDeserializer<Experiment> experiments, AvroDeserializer<PolicyVersion> versions,
-             Duration every) {
+             Duration every, PolicySigner signer) {
       this.topics = topics;
       this.experiments = experiments;
       this.versions = versions;
       this.every = every;
+      this.signer = signer;
     }
 
     @Override
     public Processor<String, byte[], String, Output> get() {
-      return new EvaluatorProcessor(topics, experiments, versions, every);
+      return new EvaluatorProcessor(topics, experiments, versions, every, signer);
     }
 
     @Override
@@ -88,6 +91,7 @@ final class EvaluatorProcessor implements Processor<String, byte[], String, Outp
   private final AvroDeserializer<Experiment> experimentReader;
   private final AvroDeserializer<PolicyVersion> versionReader;
   private final Duration every;
+  private final PolicySigner signer;
   private ProcessorContext<String, Output> context;
   private KeyValueStore<String, byte[]> monitors;
   private KeyValueStore<String, byte[]> progress;
@@ -96,11 +100,12 @@ final class EvaluatorProcessor implements Processor<String, byte[], String, Outp
   private final Map<String, ExperimentMonitor> cache = new HashMap<>();
 
   EvaluatorProcessor(Topics topics, AvroDeserializer<Experiment> experiments, AvroDeserializer<PolicyVersion> versions,
-                     Duration every) {
+                     Duration every, PolicySigner signer) {
     this.topics = topics;
     this.experimentReader = experiments;
     this.versionReader = versions;
     this.every = every;
+    this.signer = signer;
   }
 
   @Override
@@ -200,8 +205,8 @@ final class EvaluatorProcessor implements Processor<String, byte[], String, Outp
       Rollback.Plan plan = Rollback.plan(experiment, d.arm(), d.reason(), now, this::announcement);
       if (plan.announcement() != null) {
         rollbackVersion = plan.announcement().getVersion();
-        context.forward(new Record<>(plan.announcement().getArm(), new Output(topics.policyVersions(),
-            plan.announcement()), now));
+        PolicyVersion announcement = signer == null ? plan.announcement() : signer.sign(plan.announcement());
+        context.forward(new Record<>(announcement.getArm(), new Output(topics.policyVersions(), announcement), now));
       }
       note = plan.note();
       updated = plan.experiment();

@@ -1,6 +1,8 @@
 package io.shiq.ab.evaluate;
 
 import io.shiq.schemas.kafka.KafkaClients;
+import io.shiq.schemas.signing.PolicySigner;
+import io.shiq.schemas.signing.PolicyVerifier;
 import io.shiq.schemas.topic.TopicAdmin;
 import io.shiq.schemas.topic.Topics;
 import java.time.Duration;
@@ -20,9 +22,17 @@ public final class EvaluatorService implements AutoCloseable {
    * @param evaluateEvery  how often every experiment is evaluated
    * @param stateDir       Streams state directory (null: Kafka's default)
    * @param overrides      further Streams settings (they win)
+   * @param signer         signs the rollbacks' announcements (null: unsigned)
+   * @param trusted        when set, only announcements it verifies are taken as a rollback's source, so that a
+   *                       forged announcement on policy.versions is never re-announced under the evaluator's signature
    */
   public record Settings(String applicationId, boolean includeHistory, Duration evaluateEvery, String stateDir,
-                         Map<String, String> overrides) {}
+                         Map<String, String> overrides, PolicySigner signer, PolicyVerifier trusted) {
+    public Settings(String applicationId, boolean includeHistory, Duration evaluateEvery, String stateDir,
+                    Map<String, String> overrides) {
+      this(applicationId, includeHistory, evaluateEvery, stateDir, overrides, null, null);
+    }
+  }
 
   private final KafkaStreams streams;
 
@@ -43,7 +53,8 @@ public final class EvaluatorService implements AutoCloseable {
     }
     p.putAll(settings.overrides());
     KafkaStreams streams = new KafkaStreams(EvaluatorTopology.build(topics, kafka.registry(),
-        settings.includeHistory(), settings.evaluateEvery()), kafka.streams(settings.applicationId(), p));
+        settings.includeHistory(), settings.evaluateEvery(), settings.signer(), settings.trusted()),
+        kafka.streams(settings.applicationId(), p));
     streams.start();
     return new EvaluatorService(streams);
   }

@@ -6,6 +6,8 @@ import io.shiq.avro.Trajectory;
 import io.shiq.schemas.registry.SchemaRegistryClient;
 import io.shiq.schemas.serde.AvroDeserializer;
 import io.shiq.schemas.serde.AvroSerializer;
+import io.shiq.schemas.signing.PolicySigner;
+import io.shiq.schemas.signing.PolicyVerifier;
 import io.shiq.schemas.topic.Topics;
 import java.time.Duration;
 import java.util.List;
@@ -55,6 +57,16 @@ public final class EvaluatorTopology {
    */
   public static Topology build(Topics topics, SchemaRegistryClient registry, boolean includeHistory,
                                Duration evaluateEvery) {
+    return build(topics, registry, includeHistory, evaluateEvery, null, null);
+  }
+
+  /**
+   * @param signer  signs the announcements of rollbacks (null: unsigned)
+   * @param trusted when set, announcements it does not verify are left out of the store of announced versions, so a
+   *                rollback never copies a forged one (null: every announcement is taken)
+   */
+  public static Topology build(Topics topics, SchemaRegistryClient registry, boolean includeHistory,
+                               Duration evaluateEvery, PolicySigner signer, PolicyVerifier trusted) {
     StreamsBuilder b = new StreamsBuilder();
     AvroDeserializer<Experiment> experiments = new AvroDeserializer<>(registry, Experiment.class);
     AvroDeserializer<PolicyVersion> versions = new AvroDeserializer<>(registry, PolicyVersion.class);
@@ -67,7 +79,9 @@ public final class EvaluatorTopology {
         () -> new LatestExperiment(experiments, topics.experiments()));
     b.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(VERSIONS), keys, bytes)
             .withLoggingDisabled(), topics.policyVersions(), Consumed.with(keys, bytes).withName("versions-source"),
-        () -> new AnnouncedVersions(versions, topics.policyVersions()));
+        // its own rollbacks, signed with its key, must count as announced (the next rollback numbers above them)
+        () -> new AnnouncedVersions(versions, topics.policyVersions(),
+            trusted == null || signer == null ? trusted : trusted.with(signer.publicKey())));
 
     List<String> sources = includeHistory ? List.of(topics.trajectories(), topics.trajectoriesHistory())
         : List.of(topics.trajectories());
@@ -77,7 +91,7 @@ public final class EvaluatorTopology {
             topics.experiments()), org.apache.kafka.streams.kstream.Named
             .as("observe"))
         .repartition(Repartitioned.with(keys, bytes).withName("ab-observations").withNumberOfPartitions(1))
-        .process(new EvaluatorProcessor.Supplier(topics, experiments, versions, evaluateEvery),
+        .process(new EvaluatorProcessor.Supplier(topics, experiments, versions, evaluateEvery, signer),
             org.apache.kafka.streams.kstream.Named.as("evaluate"))
         .to(Output.topics(), Produced.with(keys, Serdes.serdeFrom(Output.serializer(avro),
             (topic, data) -> { throw new UnsupportedOperationException("write-only"); })).withName("outputs"));
@@ -122,15 +136,19 @@ public final class EvaluatorTopology {
   private static final class AnnouncedVersions implements Processor<String, byte[], Void, Void> {
     private final AvroDeserializer<PolicyVersion> deserializer;
     private final String topic;
+    private final PolicyVerifier trusted;
+    private ProcessorContext<Void, Void> context;
     private KeyValueStore<String, byte[]> store;
 
-    AnnouncedVersions(AvroDeserializer<PolicyVersion> deserializer, String topic) {
+    AnnouncedVersions(AvroDeserializer<PolicyVersion> deserializer, String topic, PolicyVerifier trusted) {
       this.deserializer = deserializer;
       this.topic = topic;
+      this.trusted = trusted;
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
+      this.context = context;
       store = context.getStateStore(VERSIONS);
     }
 
@@ -145,6 +163,15 @@ public final class EvaluatorTopology {
       } catch (RuntimeException e) {
         LOG.warn("{}: skipping an undecodable announcement: {}", topic, e.getMessage());
         return;
+      }
+      if (trusted != null) {
+        PolicyVerifier.Verdict verdict = trusted.verify(v);
+        if (!verdict.ok()) {
+          LOG.warn("ignoring {} v{} at {}: {} ({}); a rollback will not copy it", v.getArm(), v.getVersion(),
+              context.recordMetadata().map(m -> m.topic() + "-" + m.partition() + "@" + m.offset()).orElse(topic),
+              verdict.failure().tag(), verdict.detail());
+          return;
+        }
       }
       store.put(v.getArm() + "@" + v.getVersion(), record.value());
       byte[] latest = store.get(v.getArm());

@@ -50,7 +50,9 @@ public final class Rollback {
         .setParentVersion(latestOfLine == null ? null : latestOfLine.getVersion())
         .setSourceArm(source.getSourceArm() != null ? source.getSourceArm() : source.getArm())
         .setSourceVersion(source.getSourceVersion() != null ? source.getSourceVersion() : source.getVersion())
-        .setReason(why).setCreatedAt(Instant.ofEpochMilli(nowMs)).build();
+        .setReason(why).setCreatedAt(Instant.ofEpochMilli(nowMs))
+        // the source's signature covers the source's fields, not these: the evaluator signs the new record itself
+        .setSignature(null).setSigningKeyId(null).build();
     Experiment updated = withArm(e, treatment, a -> ExperimentArm.newBuilder(a).setVersion(next).build(), why, nowMs);
     return new Plan(announcement, updated, arm.getLine() + " v" + next + " announced with the weights of "
         + announcement.getSourceArm() + " v" + announcement.getSourceVersion());

@@ -57,6 +57,7 @@ public final class ActorLoop implements BatchSource, AutoCloseable {
   private final Producer<String, SpecificRecord> producer;
   private final Topics topics;
   private final WeightSubscriber weights;
+  private java.util.function.BiConsumer<String, org.apache.kafka.clients.producer.RecordMetadata> acknowledged;
   private final String runId = UUID.randomUUID().toString().substring(0, 8);
   private LlamaWeights policy;
   private long version;
@@ -75,6 +76,16 @@ public final class ActorLoop implements BatchSource, AutoCloseable {
     this.producer = producer;
     this.topics = topics;
     this.weights = weights;
+  }
+
+  /**
+   * Calls {@code listener} with the trajectory id and the record's place for every trajectory the broker acknowledges
+   * (on the producer's I/O thread); records that fail are not reported.
+   */
+  public ActorLoop onAcknowledged(
+      java.util.function.BiConsumer<String, org.apache.kafka.clients.producer.RecordMetadata> listener) {
+    this.acknowledged = listener;
+    return this;
   }
 
   @Override
@@ -120,7 +131,12 @@ public final class ActorLoop implements BatchSource, AutoCloseable {
           .setDone(e.done()).setTruncated(e.truncated())
           .setMetadata(metadata)
           .build();
-      producer.send(new ProducerRecord<>(topics.trajectories(), id, t));
+      var listener = acknowledged;
+      producer.send(new ProducerRecord<>(topics.trajectories(), id, t), listener == null ? null : (md, error) -> {
+        if (error == null) {
+          listener.accept(id, md);
+        }
+      });
       produced.add(t);
     }
     producer.flush();

@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * Announcements are tailed from the compacted {@code policy.versions}; a version's bytes come from its file URI or
  * from a scan of {@code policy.weights} for the chunks of its source (the announcement's own arm and version, or
  * {@code sourceArm}/{@code sourceVersion} for a re-announcement). Sizes and sha256 are verified as the
- * {@link WeightAssembler} does.
+ * {@link WeightAssembler} does. With a {@link VersionCheck} that verifies signatures, an announcement that does not
+ * verify never enters the catalog (so {@link #latest} and {@link #get} only name verified versions).
  */
 public final class VersionCatalog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VersionCatalog.class);
@@ -46,8 +47,28 @@ public final class VersionCatalog implements AutoCloseable {
   private final KafkaConsumer<String, byte[]> consumer;
   private final AvroDeserializer<PolicyVersion> versions;
   private final Map<String, TreeMap<Long, PolicyVersion>> byLine = new HashMap<>();
+  private final VersionCheck check;
+  /** Record of each catalogued announcement ("line@version"), and the versions whose weights were refused. */
+  private final Map<String, String> where = new HashMap<>();
+  private final java.util.Set<String> refusedLoads = new java.util.HashSet<>();
+
+  /** Bytes that do not match the announced size and sha256, or a corrupted chunk. */
+  public static final class WeightsMismatch extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    WeightsMismatch(String message) {
+      super(message);
+    }
+  }
 
   public VersionCatalog(KafkaClients kafka, Topics topics, Device device) {
+    this(kafka, topics, device, VersionCheck.unverified());
+  }
+
+  /** @param check verifies announcements before they enter the catalog and is told of every refused version */
+  public VersionCatalog(KafkaClients kafka, Topics topics, Device device, VersionCheck check) {
+    this.check = check;
+    check.sayOnceWhatIsChecked();
     this.kafka = kafka;
     this.topics = topics;
     this.device = device;
@@ -72,7 +93,12 @@ public final class VersionCatalog implements AutoCloseable {
         }
         try {
           PolicyVersion v = versions.deserialize(r.topic(), r.value());
+          String at = VersionCheck.where(r.topic(), r.partition(), r.offset());
+          if (!check.admit(v, at)) {
+            continue;
+          }
           byLine.computeIfAbsent(v.getArm(), a -> new TreeMap<>()).put(v.getVersion(), v);
+          where.put(v.getArm() + "@" + v.getVersion(), at);
         } catch (RuntimeException e) {
           LOG.warn("skipping {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
         }
@@ -95,7 +121,21 @@ public final class VersionCatalog implements AutoCloseable {
 
   /** The verified weights of {@code v}; an {@link IllegalStateException} names what is missing or corrupted. */
   public LlamaWeights load(PolicyVersion v) {
-    byte[] payload = payload(kafka, topics, v);
+    byte[] payload;
+    try {
+      payload = payload(kafka, topics, v);
+    } catch (IllegalStateException e) {
+      String key = v.getArm() + "@" + v.getVersion();
+      if (refusedLoads.add(key)) { // once per version, however often the caller tries again
+        String at = where.getOrDefault(key, topics.policyVersions());
+        LOG.warn("{} v{} at {} rejected: {}; keeping the weights in use", v.getArm(), v.getVersion(), at,
+            e.getMessage());
+        check.report(new VersionCheck.Rejection(v.getArm(), v.getVersion(), at, e instanceof WeightsMismatch
+            ? io.shiq.schemas.signing.PolicyVerifier.Failure.SHA256_MISMATCH.tag() : VersionCheck.UNREADABLE,
+            e.getMessage()));
+      }
+      throw e;
+    }
     try {
       return WeightsPayload.decode(payload, v.getModelConfigJson(), device, v.getArm() + " v" + v.getVersion());
     } catch (IOException e) {
@@ -119,7 +159,7 @@ public final class VersionCatalog implements AutoCloseable {
       payload = scanChunks(kafka, topics, arm, version, v.getChunkCount() == null ? -1 : v.getChunkCount(), what);
     }
     if (payload.length != v.getSizeBytes() || !WeightsPayload.sha256(payload).equals(v.getSha256())) {
-      throw new IllegalStateException(what + ": the weights do not match the announced size and sha256");
+      throw new WeightsMismatch(what + ": the weights do not match the announced size and sha256");
     }
     return payload;
   }
@@ -152,7 +192,7 @@ public final class VersionCatalog implements AutoCloseable {
           byte[] data = new byte[w.getData().remaining()];
           w.getData().duplicate().get(data);
           if (!WeightsPayload.sha256(data).equals(w.getSha256())) {
-            throw new IllegalStateException(what + ": chunk " + w.getIndex() + " of " + arm + " v" + version
+            throw new WeightsMismatch(what + ": chunk " + w.getIndex() + " of " + arm + " v" + version
                 + " is corrupted (sha256 mismatch) at " + r.topic() + "-" + r.partition() + "@" + r.offset());
           }
           parts.put(w.getIndex(), data);

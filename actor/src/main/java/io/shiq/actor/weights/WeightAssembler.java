@@ -17,10 +17,12 @@ import org.slf4j.LoggerFactory;
  * whole file). Announcements and chunks of other arms, and of versions not newer than the one in use, are ignored:
  * an older version never replaces a newer one. A corrupted version is rejected with a log line as soon as a bad
  * chunk or a bad whole-file digest shows; an incomplete one when the caller says the weights topic has been read to
- * its end ({@link #rejectIncomplete}).
+ * its end ({@link #rejectIncomplete}). Every rejection is logged once, naming the announcement's record, and reported
+ * to the {@link VersionCheck}'s listeners.
  */
 public final class WeightAssembler {
   private static final Logger LOG = LoggerFactory.getLogger(WeightAssembler.class);
+  private static final String SHA256 = io.shiq.schemas.signing.PolicyVerifier.Failure.SHA256_MISMATCH.tag();
 
   /** A verified, complete version. */
   public record Complete(PolicyVersion announcement, byte[] payload) {}
@@ -31,11 +33,24 @@ public final class WeightAssembler {
   private final TreeMap<Long, TreeMap<Integer, byte[]>> chunks = new TreeMap<>();
   private final java.util.Set<Long> rejected = new java.util.HashSet<>();
   private final TreeMap<Long, PolicyVersion> referenced = new TreeMap<>();
+  private final java.util.Map<Long, String> where = new java.util.HashMap<>();
+  private final VersionCheck check;
 
   /** @param current the version in use (-1 for none) */
   public WeightAssembler(String arm, long current) {
+    this(arm, current, VersionCheck.unverified());
+  }
+
+  /** @param check told of every rejected version */
+  public WeightAssembler(String arm, long current, VersionCheck check) {
     this.arm = arm;
     this.current = current;
+    this.check = check;
+  }
+
+  /** Whether {@code v} would be considered: this arm, newer than the one in use, not rejected already. */
+  public boolean wants(PolicyVersion v) {
+    return v.getArm().equals(arm) && v.getVersion() > current && !rejected.contains(v.getVersion());
   }
 
   public long current() {
@@ -43,8 +58,16 @@ public final class WeightAssembler {
   }
 
   public void onAnnouncement(PolicyVersion v) {
-    if (!v.getArm().equals(arm) || v.getVersion() <= current || rejected.contains(v.getVersion())) {
+    onAnnouncement(v, null);
+  }
+
+  /** @param at the announcement's record ({@code topic-partition@offset}), named when the version is rejected */
+  public void onAnnouncement(PolicyVersion v, String at) {
+    if (!wants(v)) {
       return;
+    }
+    if (at != null) {
+      where.put(v.getVersion(), at);
     }
     if (v.getSourceArm() != null && v.getTransport() == WeightTransport.KAFKA_CHUNKS) {
       // A re-announcement (A/B rollback): its chunks are those of another arm or version, fetched by the caller.
@@ -53,11 +76,12 @@ public final class WeightAssembler {
     }
     if (v.getTransport() == WeightTransport.URI) {
       if (v.getUri() == null || !v.getUri().startsWith("file:")) {
-        reject(v.getVersion(), "URI " + v.getUri() + " is not a file: URI (the only scheme read so far)");
+        reject(v.getVersion(), VersionCheck.UNREADABLE, "URI " + v.getUri()
+            + " is not a file: URI (the only scheme read so far)");
         return;
       }
     } else if (v.getChunkCount() == null || v.getChunkCount() < 1) {
-      reject(v.getVersion(), "announcement without a chunk count");
+      reject(v.getVersion(), VersionCheck.UNREADABLE, "announcement without a chunk count");
       return;
     }
     announced.put(v.getVersion(), v);
@@ -71,7 +95,7 @@ public final class WeightAssembler {
     byte[] data = new byte[c.getData().remaining()];
     c.getData().duplicate().get(data);
     if (!WeightsPayload.sha256(data).equals(c.getSha256())) {
-      reject(v, "chunk " + c.getIndex() + " of " + c.getCount() + " is corrupted (sha256 mismatch)");
+      reject(v, SHA256, "chunk " + c.getIndex() + " of " + c.getCount() + " is corrupted (sha256 mismatch)");
       return;
     }
     chunks.computeIfAbsent(v, x -> new TreeMap<>()).put(c.getIndex(), data);
@@ -86,11 +110,11 @@ public final class WeightAssembler {
         try {
           payload = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(java.net.URI.create(a.getUri())));
         } catch (java.io.IOException | RuntimeException e) {
-          reject(v, "cannot read " + a.getUri() + ": " + e);
+          reject(v, VersionCheck.UNREADABLE, "cannot read " + a.getUri() + ": " + e);
           continue;
         }
         if (payload.length != a.getSizeBytes() || !WeightsPayload.sha256(payload).equals(a.getSha256())) {
-          reject(v, a.getUri() + " does not match the announced size and sha256");
+          reject(v, SHA256, a.getUri() + " does not match the announced size and sha256");
           continue;
         }
         current = v;
@@ -112,7 +136,7 @@ public final class WeightAssembler {
       }
       byte[] payload = all.array();
       if (payload.length != a.getSizeBytes() || !WeightsPayload.sha256(payload).equals(a.getSha256())) {
-        reject(v, "the reassembled file does not match the announced size and sha256");
+        reject(v, SHA256, "the reassembled file does not match the announced size and sha256");
         continue;
       }
       current = v;
@@ -138,7 +162,7 @@ public final class WeightAssembler {
         }
       }
       if (!missing.isEmpty()) {
-        reject(v, "chunks " + missing + " of " + a.getChunkCount() + " never arrived");
+        reject(v, VersionCheck.INCOMPLETE, "chunks " + missing + " of " + a.getChunkCount() + " never arrived");
       }
     }
   }
@@ -160,8 +184,13 @@ public final class WeightAssembler {
 
   /** Rejects a re-announced version whose source could not be loaded. */
   public void rejectReferenced(long version, String why) {
+    rejectReferenced(version, VersionCheck.UNREADABLE, why);
+  }
+
+  /** @param reason the metric tag (see {@link VersionCheck.Rejection#reason}) */
+  public void rejectReferenced(long version, String reason, String why) {
     referenced.remove(version);
-    reject(version, why);
+    reject(version, reason, why);
   }
 
   /** Versions rejected so far. */
@@ -169,16 +198,19 @@ public final class WeightAssembler {
     return java.util.Collections.unmodifiableSet(rejected);
   }
 
-  private void reject(long version, String why) {
+  private void reject(long version, String reason, String why) {
     rejected.add(version);
     announced.remove(version);
     chunks.remove(version);
-    LOG.warn("{} v{} rejected: {}; keeping v{}", arm, version, why, current);
+    String at = where.getOrDefault(version, "(not announced yet)");
+    LOG.warn("{} v{} at {} rejected: {}: {}; keeping v{}", arm, version, at, reason, why, current);
+    check.report(new VersionCheck.Rejection(arm, version, at, reason, why));
   }
 
   private void dropUpTo(long version) {
     announced.headMap(version, true).clear();
     referenced.headMap(version, true).clear();
     chunks.headMap(version, true).clear();
+    where.keySet().removeIf(v -> v <= version);
   }
 }

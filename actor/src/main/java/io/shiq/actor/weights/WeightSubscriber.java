@@ -25,7 +25,9 @@ import org.apache.kafka.common.TopicPartition;
  * The actor's side of weight distribution: reads {@code policy.versions} and {@code policy.weights} from the start
  * (so a restarted actor finds the latest complete version), reassembles and verifies newer versions of its arm and
  * hands back weights ready to swap in between generation batches. Undecodable records are skipped with a log line
- * by the assembler's rules (a bad chunk rejects its version).
+ * by the assembler's rules (a bad chunk rejects its version). With a {@link VersionCheck} that verifies signatures,
+ * an announcement of a version it would load is checked before anything of it is kept: a refused one is dropped
+ * and the weights in use stay.
  */
 public final class WeightSubscriber implements AutoCloseable {
   /** Weights of a verified version. */
@@ -39,8 +41,15 @@ public final class WeightSubscriber implements AutoCloseable {
   private final WeightAssembler assembler;
   private final Device device;
   private final List<TopicPartition> weightPartitions = new ArrayList<>();
+  private final VersionCheck check;
 
   public WeightSubscriber(KafkaClients kafka, Topics topics, String arm, long currentVersion, Device device) {
+    this(kafka, topics, arm, currentVersion, device, VersionCheck.unverified());
+  }
+
+  /** @param check verifies announcements before loading and is told of every refused version */
+  public WeightSubscriber(KafkaClients kafka, Topics topics, String arm, long currentVersion, Device device,
+                          VersionCheck check) {
     this.consumer = kafka.rawConsumer(Map.of(
         // The publisher deletes the chunks of old versions. An actor that has not read for a while (paused, slow)
         // can find its position below the new log start: it must go on from the oldest chunk still there, not jump
@@ -53,8 +62,10 @@ public final class WeightSubscriber implements AutoCloseable {
     this.chunks = kafka.deserializer(WeightChunk.class);
     this.topics = topics;
     this.kafka = kafka;
-    this.assembler = new WeightAssembler(arm, currentVersion);
+    this.check = check;
+    this.assembler = new WeightAssembler(arm, currentVersion, check);
     this.device = device;
+    check.sayOnceWhatIsChecked();
     List<TopicPartition> all = new ArrayList<>();
     for (String topic : List.of(topics.policyVersions(), topics.policyWeights())) {
       for (PartitionInfo info : consumer.partitionsFor(topic)) {
@@ -73,6 +84,10 @@ public final class WeightSubscriber implements AutoCloseable {
     return assembler;
   }
 
+  public VersionCheck check() {
+    return check;
+  }
+
   /**
    * Reads what has arrived (up to {@code timeout}) and returns the newest verified version newer than the one in
    * use, if any. Versions whose chunks are still missing once both topics are read to their end are rejected.
@@ -85,7 +100,12 @@ public final class WeightSubscriber implements AutoCloseable {
         try {
           if (r.topic().equals(topics.policyVersions())) {
             if (r.value() != null) {
-              assembler.onAnnouncement(versions.deserialize(r.topic(), r.value()));
+              PolicyVersion v = versions.deserialize(r.topic(), r.value());
+              String at = VersionCheck.where(r.topic(), r.partition(), r.offset());
+              // only what it would load is checked: other arms and older versions are none of its business
+              if (assembler.wants(v) && check.admit(v, at)) {
+                assembler.onAnnouncement(v, at);
+              }
             }
           } else {
             assembler.onChunk(chunks.deserialize(r.topic(), r.value()));
@@ -113,7 +133,9 @@ public final class WeightSubscriber implements AutoCloseable {
         assembler.accept(r.getVersion());
         newest = Optional.of(new WeightAssembler.Complete(r, payload));
       } catch (RuntimeException e) {
-        assembler.rejectReferenced(r.getVersion(), e.getMessage());
+        assembler.rejectReferenced(r.getVersion(), e instanceof VersionCatalog.WeightsMismatch
+            ? io.shiq.schemas.signing.PolicyVerifier.Failure.SHA256_MISMATCH.tag() : VersionCheck.UNREADABLE,
+            e.getMessage());
       }
     }
     return newest.map(c -> {

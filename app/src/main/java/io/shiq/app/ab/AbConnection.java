@@ -22,7 +22,7 @@ public final class AbConnection {
 
   /** Clients, with the topics of the catalog created when missing. */
   public KafkaClients clients() {
-    KafkaClients kafka = new KafkaClients(kafkaOptions.settings());
+    KafkaClients kafka = new KafkaClients(kafkaOptions.checkedSettings());
     try (Admin admin = kafka.admin()) {
       TopicAdmin.ensureAll(admin, topics());
     }

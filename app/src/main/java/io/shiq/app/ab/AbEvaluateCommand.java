@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
         + "experiments, keeps per-arm statistics in a changelogged store, evaluates every experiment continuously "
         + "(mSPRT always-valid p-values and confidence sequences, fixed-horizon test for reference, sample-ratio "
         + "mismatch, CUPED, guardrails) and writes results to eval.results, decisions to experiments.decisions and "
-        + "rollbacks to policy.versions. A restarted evaluator continues with the same state.")
+        + "rollbacks to policy.versions (signed with --signing-key; with --policy-public-key, a rollback copies only "
+        + "a verified version). A restarted evaluator continues with the same state.")
 public final class AbEvaluateCommand implements Callable<Integer> {
   @Mixin
   AbConnection connection;
@@ -38,19 +39,35 @@ public final class AbEvaluateCommand implements Callable<Integer> {
   String stateDir;
 
   @Mixin
+  io.shiq.app.cli.SigningOptions signing;
+
+  @Mixin
+  io.shiq.app.cli.VerificationOptions verification;
+
+  @Mixin
   io.shiq.app.cli.MetricsOptions metricsOptions;
 
   @Override
   public Integer call() throws InterruptedException {
+    io.shiq.schemas.signing.PolicySigner signer = signing.signer(); // bad key files fail before anything else
+    io.shiq.schemas.signing.PolicyVerifier trusted = verification.verifier();
+    if (signer != null && trusted == null) {
+      System.err.println("shiq ab evaluate: rollbacks are signed with key " + signer.keyId() + " but their sources "
+          + "are not verified; give --policy-public-key (the learners' keys) so that a forged announcement is never "
+          + "re-announced under this key");
+    }
     KafkaClients kafka = connection.clients();
     EvaluatorService service = EvaluatorService.start(kafka, connection.topics(), new EvaluatorService.Settings(
-        applicationId, includeHistory, duration(every), stateDir, Map.of()));
+        applicationId, includeHistory, duration(every), stateDir, Map.of(), signer, trusted));
     io.shiq.app.metrics.MetricsEndpoint metrics = metricsOptions.start(System.out::println);
+    io.shiq.app.metrics.DependencyWatch watch = new io.shiq.app.metrics.DependencyWatch(kafka.settings(),
+        metrics.registry(), Duration.ofSeconds(10), m -> System.err.println("shiq ab evaluate: " + m));
     io.micrometer.core.instrument.Gauge.builder("shiq.evaluator.running", () -> service.running() ? 1 : 0)
         .description("1 while the evaluator's Kafka Streams application runs or rebalances")
         .register(metrics.registry());
     CountDownLatch stopped = new CountDownLatch(1);
     Shutdown.onSignal("shiq-ab-evaluate-shutdown", () -> {
+      watch.close();
       service.close();
       metrics.close();
       stopped.countDown();

@@ -107,10 +107,28 @@ public final class ActorCommand implements Callable<Integer> {
   @Option(names = "--no-weight-updates", description = "Keep the loaded weights; do not follow the learner.")
   boolean noWeightUpdates;
 
+  @Option(names = "--ack-log", paramLabel = "FILE", description = "Append a line per trajectory the broker "
+      + "acknowledged (id, topic, partition, offset) to FILE, handed to the OS before the next acknowledgement: "
+      + "evidence of what was produced that survives a killed process ('shiq chaos' audits it).")
+  java.nio.file.Path ackLog;
+
+  @Option(names = "--check-weights", description = "Do not play: load the newest complete version of --arm from the "
+      + "weight topics as between batches (every chunk, sha256 verified), print its number and checksum, and exit "
+      + "(1 when there is none).")
+  boolean checkWeights;
+
+  @Option(names = "--max-rate", paramLabel = "EPISODES_PER_S", description = "Produce at most this many episodes per "
+      + "second on average, sleeping between batches (a fixed load, e.g. for a soak test); 0: as fast as it can "
+      + "(default: ${DEFAULT-VALUE}).")
+  double maxRate = 0;
+
   @Option(names = "--max-learner-lag", description = "Pause while more replay batches than this wait for the arm's "
       + "learner (read from learner.metrics; a learner silent for 30 s does not count); -1: never pause (default: "
       + "${DEFAULT-VALUE}).")
   int maxLearnerLag = 4;
+
+  @Mixin
+  VerificationOptions verification;
 
   @Mixin
   MetricsOptions metricsOptions;
@@ -150,13 +168,14 @@ public final class ActorCommand implements Callable<Integer> {
   }
 
   private io.shiq.actor.ab.ExperimentActorLoop experimentLoop(String id, Set<Integer> stop, PolicyModel model,
-      Environment environment, KafkaProducer<String, SpecificRecord> producer, Topics topics, KafkaClients kafka) {
+      Environment environment, KafkaProducer<String, SpecificRecord> producer, Topics topics, KafkaClients kafka,
+      io.shiq.actor.weights.VersionCheck check) {
     ActorLoop.Settings s = settings(id, stop);
     return new io.shiq.actor.ab.ExperimentActorLoop(model.weights(), model.tokenizer(), environment,
         new io.shiq.actor.ab.ExperimentActorLoop.Settings(id, experiment, s.episodesPerBatch(), s.maxTurns(),
             s.sampling(), s.seed(), sessions), producer, topics,
         new io.shiq.actor.ab.ExperimentFollower(kafka, topics, experiment),
-        new io.shiq.actor.weights.VersionCatalog(kafka, topics, model.weights().device()));
+        new io.shiq.actor.weights.VersionCatalog(kafka, topics, model.weights().device(), check));
   }
 
   /** --data, else bfcl/ of the data directory (only read by --env bfcl). */
@@ -176,17 +195,26 @@ public final class ActorCommand implements Callable<Integer> {
     }
     Topics topics = new Topics(topicPrefix);
     String id = actorId != null ? actorId : "actor-" + ManagementFactory.getRuntimeMXBean().getPid();
-    KafkaClients kafka = new KafkaClients(kafkaOptions.settings());
-    try (Admin admin = kafka.admin()) {
-      TopicAdmin.ensureAll(admin, topics);
+    if (checkWeights) {
+      return checkWeights(id, topics);
     }
+    if (ackLog != null && experiment != null) {
+      throw new IllegalArgumentException("--ack-log is not available with --experiment");
+    }
+    io.shiq.actor.loop.AckLog acks = ackLog == null ? null : io.shiq.actor.loop.AckLog.append(ackLog);
+    io.shiq.actor.weights.VersionCheck check = verification.check(); // a bad key file fails before anything else
+    // Local inputs first (model, tokenizer, BFCL data), then Kafka and the registry.
     PolicyModel model = PolicySource.load(env, modelOptions);
     maxTokens = Environments.defaults(env).answerTokens().orElse(maxTokens);
     Environment environment = Environments.create(env, model.tokenizer(), bfclData(), categories,
         java.time.Clock.systemDefaultZone());
+    KafkaClients kafka = new KafkaClients(kafkaOptions.checkedSettings());
+    try (Admin admin = kafka.admin()) {
+      TopicAdmin.ensureAll(admin, topics);
+    }
     Set<Integer> stop = environment.stopTokens().orElse(model.tokenizer().stopTokens());
     WeightSubscriber weights = noWeightUpdates || experiment != null ? null : new WeightSubscriber(kafka, topics, arm, 0,
-        model.weights().device());
+        model.weights().device(), check);
     AtomicBoolean stopping = new AtomicBoolean();
     Thread hook = Shutdown.stopAndWait("shiq-actor-shutdown", () -> stopping.set(true), Thread.currentThread(),
         60_000);
@@ -195,19 +223,44 @@ public final class ActorCommand implements Callable<Integer> {
     try (LearnerLagMonitor pace = maxLearnerLag < 0 ? null : new LearnerLagMonitor(kafka, topics, arm,
             Duration.ofSeconds(30), maxLearnerLag);
          MetricsEndpoint metrics = metricsOptions.start(System.out::println);
+         io.shiq.app.metrics.DependencyWatch watch = new io.shiq.app.metrics.DependencyWatch(kafka.settings(),
+             metrics.registry(), Duration.ofSeconds(10), m -> System.err.println("shiq actor: " + m));
          KafkaProducer<String, SpecificRecord> producer = kafka.avroProducer(Map.of(ProducerConfig.LINGER_MS_CONFIG, "10"));
          io.shiq.actor.loop.BatchSource loop = experiment == null ? new ActorLoop(model.weights(), 0,
              model.tokenizer(), environment, settings(id, stop), producer, topics, weights)
-             : experimentLoop(id, stop, model, environment, producer, topics, kafka)) {
+             .onAcknowledged(acks == null ? null : acks::acknowledged)
+             : experimentLoop(id, stop, model, environment, producer, topics, kafka, check)) {
       ActorMeters meters = new ActorMeters(metrics.registry(), id);
+      check.addListener(meters::onRejected);
       if (batches >= 0) { // a negative --batches runs none, as it always did
         new EpisodeRunner(loop, pace == null ? BackPressure.NONE : pace, PAUSE_POLL, stopping::get)
             .addListener(new Console(pace, meters))
+            .addListener(maxRate > 0 ? new io.shiq.actor.pace.Throttle(maxRate) : new EpisodeRunner.Listener() {})
             .run(batches);
       }
     }
+    if (acks != null) {
+      acks.close(); // after the producer: its close runs the last acknowledgements
+    }
     Shutdown.remove(hook);
     return 0;
+  }
+
+  /** --check-weights: what this actor would serve now, verified as between batches. */
+  private int checkWeights(String id, Topics topics) {
+    KafkaClients kafka = new KafkaClients(kafkaOptions.settings());
+    try (WeightSubscriber weights = new WeightSubscriber(kafka, topics, arm, 0, modelOptions.device())) {
+      java.util.Optional<WeightSubscriber.Loaded> loaded = weights.poll(Duration.ofSeconds(60));
+      if (loaded.isEmpty()) {
+        System.out.printf("actor %s: no complete version of arm %s%n", id, arm);
+        return 1;
+      }
+      loaded.get().weights().close();
+      io.shiq.avro.PolicyVersion v = loaded.get().announcement();
+      System.out.printf("actor %s: arm %s v%d complete and verified, sha256 %s%n", id, arm, v.getVersion(),
+          v.getSha256());
+      return 0;
+    }
   }
 
   /** Meters and a line per batch on the console; says when it pauses for the learner. */

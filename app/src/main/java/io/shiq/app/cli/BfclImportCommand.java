@@ -110,7 +110,7 @@ public final class BfclImportCommand implements Callable<Integer> {
           bfcl.clock());
       BfclImport importer = new BfclImport(env, arm);
       Topics topics = new Topics(topicPrefix);
-      KafkaClients kafka = new KafkaClients(kafkaOptions.settings());
+      KafkaClients kafka = new KafkaClients(kafkaOptions.checkedSettings());
       try (Admin admin = kafka.admin()) {
         TopicAdmin.ensureAll(admin, topics);
       }

@@ -35,6 +35,40 @@ public final class KafkaOptions {
           + "--kafka-property wins over it. The way to pass them by environment: SHIQ_KAFKA_CONFIG=FILE.")
   Path clientConfigFile;
 
+  @Option(names = "--connect-timeout", paramLabel = "SECONDS",
+      description = "At start, how long to wait for Kafka and the schema registry to answer before exiting with "
+          + "code 4 (unreachable) and what to check (default: 30).")
+  Integer connectTimeoutSeconds;
+
+  /** The start-up limit of each dependency check. */
+  public java.time.Duration connectTimeout() {
+    if (connectTimeoutSeconds != null && connectTimeoutSeconds < 1) {
+      throw new IllegalArgumentException("--connect-timeout must be at least 1 second, got " + connectTimeoutSeconds);
+    }
+    return connectTimeoutSeconds == null ? io.shiq.schemas.kafka.Dependencies.DEFAULT_TIMEOUT
+        : java.time.Duration.ofSeconds(connectTimeoutSeconds);
+  }
+
+  /**
+   * The settings, once Kafka and the registry have answered within --connect-timeout: call after the local inputs
+   * (model, files) are checked, so that a typo in a path is reported before any waiting on the network.
+   *
+   * @throws io.shiq.schemas.kafka.DependencyException naming the address and what to do
+   */
+  public KafkaSettings checkedSettings() {
+    KafkaSettings s = settings();
+    io.shiq.schemas.kafka.Dependencies.broker(s, connectTimeout());
+    io.shiq.schemas.kafka.Dependencies.registry(s, connectTimeout());
+    return s;
+  }
+
+  /** As {@link #checkedSettings()}, for commands that use Kafka but not the registry. */
+  public KafkaSettings checkedBrokerSettings() {
+    KafkaSettings s = settings();
+    io.shiq.schemas.kafka.Dependencies.broker(s, connectTimeout());
+    return s;
+  }
+
   /** The settings, with the defaults where an option was not given. */
   public KafkaSettings settings() {
     return new KafkaSettings(bootstrapServers != null ? bootstrapServers : KafkaSettings.DEFAULT_BOOTSTRAP_SERVERS,

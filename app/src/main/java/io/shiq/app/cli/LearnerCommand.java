@@ -8,6 +8,7 @@ import io.shiq.learner.service.LearnerService;
 import io.shiq.learner.service.LearnerSettings;
 import io.shiq.policy.PolicyModel;
 import io.shiq.schemas.topic.Topics;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -67,6 +68,9 @@ public final class LearnerCommand implements Callable<Integer> {
   int logEvery = 10;
 
   @Mixin
+  SigningOptions signing;
+
+  @Mixin
   MetricsOptions metricsOptions;
 
   @Option(names = "--config", paramLabel = "FILE", description = "Options from a .properties or .yaml file, keyed by "
@@ -85,13 +89,24 @@ public final class LearnerCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--start-from must be earliest or latest, got '" + startFrom + "'");
     }
     learnerOptions.applyEnvironmentDefaults(Environments.defaults(env), spec.commandLine().getParseResult());
-    LearnerSettings settings = new LearnerSettings(kafkaOptions.settings(), new Topics(topicPrefix),
+    io.shiq.schemas.signing.PolicySigner signer = signing.signer(); // a bad key file fails before anything else
+    // Local inputs first (the model, unless a checkpoint resumes the run), then Kafka and the registry.
+    Path checkpoints = checkpointDir != null ? checkpointDir : Path.of("checkpoints", learnerId);
+    if (Files.exists(checkpoints) && !Files.isDirectory(checkpoints)) {
+      throw new IllegalArgumentException("--checkpoint-dir " + checkpoints + " is a file, not a directory");
+    }
+    if (!Files.isDirectory(checkpoints) || isEmpty(checkpoints)) {
+      PolicySource.checkLocal(env, modelOptions);
+    }
+    LearnerSettings settings = new LearnerSettings(kafkaOptions.checkedSettings(), new Topics(topicPrefix),
         learnerId, arm, checkpointDir != null ? checkpointDir : Path.of("checkpoints", learnerId),
-        learnerOptions.publishEvery, learnerOptions.checkpointEvery, maxSteps, startFrom.equals("latest"));
+        learnerOptions.publishEvery, learnerOptions.checkpointEvery, maxSteps, startFrom.equals("latest"), signer);
     AtomicBoolean stopping = new AtomicBoolean();
     Thread hook = Shutdown.stopAndWait("shiq-learner-shutdown", () -> stopping.set(true), Thread.currentThread(),
         120_000);
     try (MetricsEndpoint metrics = metricsOptions.start(System.out::println);
+         io.shiq.app.metrics.DependencyWatch watch = new io.shiq.app.metrics.DependencyWatch(settings.kafka(),
+             metrics.registry(), java.time.Duration.ofSeconds(10), m -> System.err.println("shiq learner: " + m));
          LearnerService learner = LearnerService.open(settings, learnerOptions.trainerConfig(seed), () -> {
            PolicyModel m = PolicySource.load(env, modelOptions);
            return m.weights();
@@ -113,5 +128,11 @@ public final class LearnerCommand implements Callable<Integer> {
     }
     Shutdown.remove(hook);
     return 0;
+  }
+
+  private static boolean isEmpty(Path dir) throws java.io.IOException {
+    try (var entries = Files.list(dir)) {
+      return entries.findAny().isEmpty();
+    }
   }
 }

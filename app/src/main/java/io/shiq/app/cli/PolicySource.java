@@ -22,6 +22,22 @@ public final class PolicySource {
   /** Seed of the synthetic policy's initial weights. */
   public static final long SYNTHETIC_SEED = 2026;
 
+  /**
+   * Checks, without loading anything, that the model {@link #load} would load is there: a service checks its local
+   * inputs before it waits on the network, so a wrong path is reported at once (exit code 3).
+   */
+  public static void checkLocal(String env, ModelOptions options) {
+    options.device(); // a bad --device value
+    if (Environments.defaults(env).ownPolicy() && options.model == null
+        || env.equals("bfcl") && options.model == null) {
+      return; // built in memory
+    }
+    java.nio.file.Path path = options.modelPath(); // no --model and no data directory: a named error
+    if (!java.nio.file.Files.exists(path)) {
+      throw new IllegalArgumentException("--model " + path + ": no such file or directory");
+    }
+  }
+
   public static PolicyModel load(String env, ModelOptions options) {
     if (Environments.defaults(env).ownPolicy() && options.model == null) {
       return synthetic(SYNTHETIC_SEED, options.device());

@@ -54,11 +54,17 @@ public final class ReplayCommand implements Callable<Integer> {
     kafkaOptions.applyTo(p);
     overrides.forEach(p::put);
     ReplayConfig config = ReplayConfig.from(p);
+    // The options are valid; now Kafka and the registry, each within --connect-timeout.
+    io.shiq.schemas.kafka.Dependencies.broker(config.kafka(), kafkaOptions.connectTimeout());
+    io.shiq.schemas.kafka.Dependencies.registry(config.kafka(), kafkaOptions.connectTimeout());
     ReplayService service = ReplayService.start(config);
     MetricsEndpoint metrics = metricsOptions.start(System.out::println);
     ReplayMeters.bind(metrics.registry(), service);
+    io.shiq.app.metrics.DependencyWatch watch = new io.shiq.app.metrics.DependencyWatch(config.kafka(),
+        metrics.registry(), Duration.ofSeconds(10), m -> System.err.println("shiq replay: " + m));
     CountDownLatch stopped = new CountDownLatch(1);
     Shutdown.onSignal("shiq-replay-shutdown", () -> {
+      watch.close();
       service.close(Duration.ofSeconds(30));
       metrics.close();
       stopped.countDown();

@@ -42,7 +42,7 @@ public final class TopicsCreateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Topics topics = new Topics(topicPrefix);
-    KafkaClients kafka = new KafkaClients(kafkaOptions.settings());
+    KafkaClients kafka = new KafkaClients(kafkaOptions.checkedBrokerSettings());
     try (Admin admin = kafka.admin()) {
       TopicAdmin.Result result = TopicAdmin.ensureAll(admin, topics);
       Map<String, String> differences = differences(admin, topics, result.existing());

@@ -88,13 +88,14 @@ public final class AbDemoPhase implements AutoCloseable {
     baselineLine = "baseline-" + runId;
     try (Admin admin = kafka.admin()) {
       // URI transport: the frozen copy is a file every in-process actor reads; no chunk clean-up can remove it.
-      new WeightPublisher(run.producer(), admin, topics, WeightPublisher.DEFAULT_CHUNK_BYTES, 1)
+      new WeightPublisher(run.producer(), admin, topics, WeightPublisher.DEFAULT_CHUNK_BYTES, 1, run.signer())
           .publishUri(baselineLine, 1, 0, run.model().weights(), "frozen copy of the initial policy", null,
               run.settings().stateDir().resolve("ab-weights"));
     }
     evaluator = EvaluatorService.start(kafka, topics, new EvaluatorService.Settings("shiq-" + runId, false,
         Duration.ofSeconds(1), run.settings().stateDir().resolve("ab-streams").toString(), Map.of(
-            "consumer.session.timeout.ms", "6000", "consumer.heartbeat.interval.ms", "1500")));
+            "consumer.session.timeout.ms", "6000", "consumer.heartbeat.interval.ms", "1500"), run.signer(),
+        run.verifier()));
     log = new AbLog(kafka, topics);
     declare(runId + "-quality", LOOSE_KL_LIMIT, "is the learning policy better than the initial one?");
   }
@@ -130,7 +131,8 @@ public final class AbDemoPhase implements AutoCloseable {
         .setMinimumDetectableEffect(options.mde()).setAlpha(0.05).setPower(0.8).setWindowMs(5_000)
         .setMinEpisodesPerArm(options.minEpisodes()).setStartAt(Instant.now()).setStatus(ExperimentStatus.RUNNING)
         .setStatusReason("declared by shiq demo --ab").setUpdatedAt(Instant.now()).build();
-    try (VersionCatalog catalog = new VersionCatalog(kafka, topics, run.model().weights().device())) {
+    try (VersionCatalog catalog = new VersionCatalog(kafka, topics, run.model().weights().device(),
+        run.versionCheck())) {
       catalog.refresh(Duration.ofSeconds(10));
       List<EvalResult> estimates = OffPolicy.estimate(e, kafka, topics, catalog, run.model(),
           options.opeTrajectories(), options.beta(), new PrintStream(new OutputStream() {
@@ -148,7 +150,8 @@ public final class AbDemoPhase implements AutoCloseable {
     run.replaceActors((actorId, env, as) -> new ExperimentActorLoop(run.model().weights().copy(),
         run.model().tokenizer(), env, new ExperimentActorLoop.Settings(actorId, id, as.episodesPerBatch(),
             as.maxTurns(), as.sampling(), as.seed(), options.sessions()), run.producer(), topics,
-        new ExperimentFollower(kafka, topics, id), new VersionCatalog(kafka, topics, run.model().weights().device())));
+        new ExperimentFollower(kafka, topics, id), new VersionCatalog(kafka, topics, run.model().weights().device(),
+        run.versionCheck())));
     console.printf(Locale.ROOT, "shiq demo --ab: experiment %s declared: baseline (frozen initial policy) vs "
         + "candidate (line main, latest), guardrail kl_to_control <= %s; actors now serve both arms%n", id, klLimit);
     console.flush();

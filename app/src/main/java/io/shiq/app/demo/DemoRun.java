@@ -48,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * <p>Back-pressure: the replay buffer emits a batch per {@code batch size / samples-per-insert} new trajectories, so
  * actors faster than the learner would pile up batches that grow staler while they wait. Actors therefore pause while
  * more than {@code maxLearnerLag} batches wait for the learner.
+ *
+ * <p>Signed versions: the run keeps a key pair under {@code stateDir/keys} (made on first start); the learner signs
+ * every version with it and the actors load only versions that verify, as separate processes given
+ * {@code --signing-key} and {@code --policy-public-key} would.
  */
 public final class DemoRun implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DemoRun.class);
@@ -100,6 +104,8 @@ public final class DemoRun implements AutoCloseable {
   private KafkaProducer<String, SpecificRecord> producer;
   private long resumedFromStep;
   private boolean closed;
+  private io.shiq.schemas.signing.PolicySigner signer;
+  private io.shiq.schemas.signing.PolicyVerifier verifier;
 
   public DemoRun(Settings settings, PolicyModel model, DemoRecorder recorder, MeterRegistry registry) {
     this.settings = settings;
@@ -134,9 +140,16 @@ public final class DemoRun implements AutoCloseable {
     ReplayMeters.bind(registry, replay);
 
     Device device = model.weights().device();
+    Path keys = settings.stateDir().resolve("keys");
+    if (!Files.exists(keys.resolve(io.shiq.schemas.signing.SigningKeys.PRIVATE_FILE))) {
+      io.shiq.schemas.signing.SigningKeys.writePair(io.shiq.schemas.signing.SigningKeys.generate(), keys);
+    }
+    signer = io.shiq.schemas.signing.PolicySigner.load(keys.resolve(io.shiq.schemas.signing.SigningKeys.PRIVATE_FILE));
+    verifier = io.shiq.schemas.signing.PolicyVerifier.load(List.of(keys.resolve(
+        io.shiq.schemas.signing.SigningKeys.PUBLIC_FILE)));
     LearnerSettings ls = new LearnerSettings(stack.kafkaSettings(), topics, "demo-learner", "main",
         settings.stateDir().resolve("learner"), settings.publishEvery(), settings.checkpointEvery(), 0,
-        false);
+        false, signer);
     learner = LearnerService.open(ls, settings.trainer(), () -> model.weights().copy(), device, registry);
     resumedFromStep = learner.step();
     learner.addListener(LearnerListener.steps(recorder::onStep));
@@ -146,7 +159,22 @@ public final class DemoRun implements AutoCloseable {
     KafkaClients kafka = stack.clients();
     producer = kafka.avroProducer(Map.of(ProducerConfig.LINGER_MS_CONFIG, "10"));
     startActors((actorId, env, as) -> new ActorLoop(model.weights().copy(), 0, model.tokenizer(), env, as, producer,
-        topics, new WeightSubscriber(kafka, topics, "main", 0, device)));
+        topics, new WeightSubscriber(kafka, topics, "main", 0, device, versionCheck())));
+  }
+
+  /** The key the run's learner signs versions with (set by {@link #start}). */
+  public io.shiq.schemas.signing.PolicySigner signer() {
+    return signer;
+  }
+
+  /** A new check of the run's key, for one more actor. */
+  public io.shiq.actor.weights.VersionCheck versionCheck() {
+    return io.shiq.actor.weights.VersionCheck.signedBy(verifier);
+  }
+
+  /** The run's public key, trusted by its actors. */
+  public io.shiq.schemas.signing.PolicyVerifier verifier() {
+    return verifier;
   }
 
   /** Makes one actor's batch source from its id, environment and settings. */

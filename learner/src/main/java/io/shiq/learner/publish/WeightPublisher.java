@@ -5,6 +5,7 @@ import io.shiq.avro.WeightChunk;
 import io.shiq.avro.WeightTransport;
 import io.shiq.policy.io.WeightsPayload;
 import io.shiq.policy.model.LlamaWeights;
+import io.shiq.schemas.signing.PolicySigner;
 import io.shiq.schemas.topic.Topics;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -29,7 +30,8 @@ import org.apache.kafka.common.TopicPartition;
  * announcement is sent, so an actor never sees an announcement ahead of its chunks. Versions of an arm only grow.
  * After publishing, the weights topic keeps the chunks of the last {@code keepVersions} versions of every arm this
  * publisher serves (older ones are deleted: the topic has one partition, so the cut is the oldest kept version's
- * first offset over all arms).
+ * first offset over all arms). Given a {@link PolicySigner}, every announcement is signed (see
+ * {@link io.shiq.schemas.signing.SignedVersion}), so that actors holding the public key load nothing else.
  */
 public final class WeightPublisher {
   /** Default chunk payload: 1 MiB minus room for the record envelope, so a default broker (1 MiB limit) takes it. */
@@ -42,9 +44,16 @@ public final class WeightPublisher {
   private final int keepVersions;
   private final Map<String, java.util.ArrayDeque<Long>> firstChunkOffsets = new java.util.HashMap<>();
   private final Map<String, Long> lastVersion = new java.util.HashMap<>();
+  private final PolicySigner signer;
 
   public WeightPublisher(Producer<String, SpecificRecord> producer, Admin admin, Topics topics, int chunkBytes,
                          int keepVersions) {
+    this(producer, admin, topics, chunkBytes, keepVersions, null);
+  }
+
+  /** @param signer signs every announcement (null: announcements go unsigned) */
+  public WeightPublisher(Producer<String, SpecificRecord> producer, Admin admin, Topics topics, int chunkBytes,
+                         int keepVersions, PolicySigner signer) {
     if (chunkBytes < 1 || chunkBytes > 1024 * 1024) {
       throw new IllegalArgumentException("chunk size must be in 1..1048576 bytes, got " + chunkBytes);
     }
@@ -56,6 +65,7 @@ public final class WeightPublisher {
     this.topics = topics;
     this.chunkBytes = chunkBytes;
     this.keepVersions = keepVersions;
+    this.signer = signer;
   }
 
   /** Publishes {@code weights} as {@code version} of {@code arm}; returns the announcement sent. */
@@ -86,6 +96,7 @@ public final class WeightPublisher {
             weights.config())).setSizeBytes(payload.length).setSha256(WeightsPayload.sha256(payload))
         .setTransport(WeightTransport.KAFKA_CHUNKS).setChunkCount(count).setUri(null).setObjective(objective)
         .setParentVersion(parentVersion).setCreatedAt(Instant.now()).build();
+    announcement = sign(announcement);
     await(producer.send(new ProducerRecord<>(topics.policyVersions(), arm, announcement)), "announcement of " + arm
         + " v" + version);
     lastVersion.put(arm, version);
@@ -140,10 +151,16 @@ public final class WeightPublisher {
             weights.config())).setSizeBytes(payload.length).setSha256(WeightsPayload.sha256(payload))
         .setTransport(WeightTransport.URI).setChunkCount(null).setUri(file.toUri().toString()).setObjective(objective)
         .setParentVersion(parentVersion).setCreatedAt(Instant.now()).build();
+    announcement = sign(announcement);
     await(producer.send(new ProducerRecord<>(topics.policyVersions(), arm, announcement)), "announcement of " + arm
         + " v" + version);
     lastVersion.put(arm, version);
     return announcement;
+  }
+
+  /** The announcement as sent: signed when this publisher has a key. */
+  private PolicyVersion sign(PolicyVersion announcement) {
+    return signer == null ? announcement : signer.sign(announcement);
   }
 
   private static RecordMetadata await(java.util.concurrent.Future<RecordMetadata> f, String what) {

@@ -129,7 +129,11 @@ public final class LearnerService implements AutoCloseable {
     this.outputs = new StepOutputs(kafka, topics, settings.learnerId());
     this.weightsProducer = kafka.avroProducer(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
         Integer.toString(2 * 1024 * 1024)));
-    this.publisher = new WeightPublisher(weightsProducer, admin, topics, WeightPublisher.DEFAULT_CHUNK_BYTES, 3);
+    this.publisher = new WeightPublisher(weightsProducer, admin, topics, WeightPublisher.DEFAULT_CHUNK_BYTES, 3,
+        settings.signer());
+    if (settings.signer() != null) {
+      LOG.info("learner {}: signing policy versions with key {}", settings.learnerId(), settings.signer().keyId());
+    }
     this.deadLetterProducer = kafka.producer(new ByteArraySerializer(), new ByteArraySerializer(), Map.of());
     this.deadLetters = new DeadLetterRouter(deadLetterProducer, topics.deadLetters());
 

@@ -1,6 +1,7 @@
 package io.shiq.learner.service;
 
 import io.shiq.schemas.kafka.KafkaSettings;
+import io.shiq.schemas.signing.PolicySigner;
 import io.shiq.schemas.topic.Topics;
 import java.nio.file.Path;
 
@@ -18,10 +19,23 @@ import java.nio.file.Path;
  *                         step (metrics, priorities) are released only once a checkpoint covers it
  * @param maxSteps         stop after this many learner steps in all (0: no limit)
  * @param startFromLatest  without a checkpoint, start at the end of the batch topic instead of its beginning
+ * @param signer           signs every policy version published (null: versions go unsigned)
  */
 public record LearnerSettings(KafkaSettings kafka, Topics topics, String learnerId, String arm,
                               Path checkpointDir, int publishEvery, int checkpointEvery, long maxSteps,
-                              boolean startFromLatest) {
+                              boolean startFromLatest, PolicySigner signer) {
+  /** Settings of a learner that publishes unsigned versions. */
+  public LearnerSettings(KafkaSettings kafka, Topics topics, String learnerId, String arm, Path checkpointDir,
+                         int publishEvery, int checkpointEvery, long maxSteps, boolean startFromLatest) {
+    this(kafka, topics, learnerId, arm, checkpointDir, publishEvery, checkpointEvery, maxSteps, startFromLatest, null);
+  }
+
+  /** These settings with {@code signer} signing the versions. */
+  public LearnerSettings withSigner(PolicySigner signer) {
+    return new LearnerSettings(kafka, topics, learnerId, arm, checkpointDir, publishEvery, checkpointEvery, maxSteps,
+        startFromLatest, signer);
+  }
+
   public LearnerSettings {
     if (publishEvery < 1) {
       throw new IllegalArgumentException("publish-every must be >= 1, got " + publishEvery);

@@ -55,6 +55,8 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
   static final String TO_HISTORY = "to-history";
   static final String TO_HISTORY_AVRO = "to-history-avro";
   static final String DEAD_LETTERS = "dead-letters";
+  /** How much of a too-large value its dead letter keeps. */
+  static final int DEAD_LETTER_SAMPLE_BYTES = 1024;
 
   private final ReplayConfig config;
   private final AvroDeserializer<Trajectory> trajectories;
@@ -127,7 +129,11 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
   private void route(Record<String, byte[]> record) {
     RecordMetadata where = context.recordMetadata().orElseThrow();
     String topic = where.topic();
-    if (topic.equals(config.topics().trajectories())) {
+    boolean trajectory = topic.equals(config.topics().trajectories())
+        || topic.equals(config.topics().trajectoriesHistory());
+    if (trajectory && record.value() != null && record.value().length > config.maxTrajectoryBytes()) {
+      tooLarge(record, where);
+    } else if (topic.equals(config.topics().trajectories())) {
       decode(record, where, trajectories).ifPresent(t -> onTrajectory(record, where, t, true));
     } else if (topic.equals(config.topics().trajectoriesHistory())) {
       decode(record, where, trajectories).ifPresent(t -> onTrajectory(record, where, t, false));
@@ -146,7 +152,8 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
       problem = "no record key (the key must be the trajectory's id)";
     }
     if (problem != null) {
-      deadLetter(record, where, "invalid trajectory " + t.getTrajectoryId() + ": " + problem, null);
+      deadLetter(record, where, "invalid trajectory " + t.getTrajectoryId() + ": " + problem + " (topic "
+          + where.topic() + " partition " + where.partition() + " offset " + where.offset() + ")", null);
       return;
     }
     if (fresh) {
@@ -414,8 +421,28 @@ final class ReplayProcessor implements Processor<String, byte[], Object, Object>
   private void deadLetter(Record<String, byte[]> record, RecordMetadata where, String reason, Throwable error) {
     Headers h = DeadLetterHeaders.of(record.headers(), where.topic(), where.partition(), where.offset(),
         record.timestamp(), reason, error);
+    deadLetter(record, record.value(), h);
+  }
+
+  /**
+   * A value above replay.max.trajectory.bytes is not decoded (a compressed batch can carry one far above the broker's
+   * message limit): its dead letter keeps only the first {@link #DEAD_LETTER_SAMPLE_BYTES}, so it stays small enough
+   * to be produced, and says the original size.
+   */
+  private void tooLarge(Record<String, byte[]> record, RecordMetadata where) {
+    int size = record.value().length;
+    String reason = "too large: a value of " + size + " bytes exceeds replay.max.trajectory.bytes ("
+        + config.maxTrajectoryBytes() + ") at topic " + where.topic() + " partition " + where.partition()
+        + " offset " + where.offset() + "; the dead letter keeps its first " + DEAD_LETTER_SAMPLE_BYTES + " bytes";
+    Headers h = DeadLetterHeaders.of(record.headers(), where.topic(), where.partition(), where.offset(),
+        record.timestamp(), reason, null);
+    h.add(DeadLetterHeaders.VALUE_BYTES, Integer.toString(size).getBytes(StandardCharsets.UTF_8));
+    deadLetter(record, java.util.Arrays.copyOf(record.value(), DEAD_LETTER_SAMPLE_BYTES), h);
+  }
+
+  private void deadLetter(Record<String, byte[]> record, byte[] value, Headers headers) {
     byte[] key = record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8);
-    context.forward(new Record<>(key, record.value(), record.timestamp(), h), DEAD_LETTERS);
+    context.forward(new Record<>(key, value, record.timestamp(), headers), DEAD_LETTERS);
     bump("dead-letters", 1);
   }
 

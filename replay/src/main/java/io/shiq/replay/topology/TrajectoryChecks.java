@@ -16,25 +16,26 @@ final class TrajectoryChecks {
       Turn turn = t.getTurns().get(i);
       int n = turn.getTokenIds().size();
       if (turn.getActionMask().size() != n) {
-        return "turn " + i + ": " + n + " token ids but " + turn.getActionMask().size() + " action-mask entries";
+        return "turn " + i + ": " + n + " token ids but " + turn.getActionMask().size() + " action-mask entries "
+            + "(length mismatch of turns[" + i + "].actionMask)";
       }
       if (!turn.getBehaviourLogProbs().isEmpty() && turn.getBehaviourLogProbs().size() != n) {
         return "turn " + i + ": " + n + " token ids but " + turn.getBehaviourLogProbs().size()
-            + " behaviour log-probs";
+            + " behaviour log-probs (length mismatch of turns[" + i + "].behaviourLogProbs)";
       }
       for (boolean a : turn.getActionMask()) {
         actions += a ? 1 : 0;
       }
       String bad = badReward(turn.getReward());
       if (bad != null) {
-        return "turn " + i + ": reward " + bad;
+        return "turn " + i + ": reward " + bad + " (turns[" + i + "].reward)";
       }
     }
     if (actions == 0) {
-      return "no action token";
+      return "no action token (every turns[].actionMask entry is false)";
     }
     String bad = badReward(t.getReward());
-    return bad == null ? null : "episode reward " + bad;
+    return bad == null ? null : "episode reward " + bad + " (reward)";
   }
 
   private static String badReward(Double r) {

@@ -18,6 +18,8 @@ public final class DeadLetterHeaders {
   public static final String REASON = "shiq.dlq.reason";
   public static final String ERROR_CLASS = "shiq.dlq.error.class";
   public static final String ERROR_MESSAGE = "shiq.dlq.error.message";
+  /** Set when the dead letter keeps only the start of a too-large value: the original value's size in bytes. */
+  public static final String VALUE_BYTES = "shiq.dlq.value.bytes";
 
   private DeadLetterHeaders() {}
 

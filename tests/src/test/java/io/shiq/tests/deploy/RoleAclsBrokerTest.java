@@ -98,7 +98,7 @@ class RoleAclsBrokerTest {
   @BeforeAll
   static void startSecuredBroker(@TempDir Path dir) throws Exception {
     users = StrimziAcls.users();
-    secure = SecureKafka.start(dir, List.copyOf(users.keySet()));
+    secure = SecureKafka.start(dir, List.copyOf(users.keySet()), List.of("shiq-actor"));
     bootstrap = secure.bootstrapServers();
     StrimziAcls.create(secure.clients(ADMIN), users);
   }
@@ -123,9 +123,13 @@ class RoleAclsBrokerTest {
 
   /** {@code shiq topics create} as {@code user}, its connection given as options (as a deployment would). */
   private static Run topicsCreate(String user) {
+    return topicsCreate(client(user));
+  }
+
+  private static Run topicsCreate(Map<String, String> client) {
     List<String> args = new ArrayList<>(List.of("topics", "create", "--bootstrap-servers", bootstrap,
-        "--schema-registry-url", secure.registryUrl()));
-    client(user).forEach((k, v) -> {
+        "--schema-registry-url", secure.registryUrl(), "--connect-timeout", "20"));
+    client.forEach((k, v) -> {
       args.add("--kafka-property");
       args.add(k + "=" + v);
     });
@@ -259,6 +263,15 @@ class RoleAclsBrokerTest {
   void eachRoleIsRefusedEverythingElseNamingTheTopic() throws Exception {
     Run job = topicsCreate("shiq-topics");
     assertEquals(0, job.rc(), job.out() + job.err());
+    // A wrong password: refused at once, exit code 5 (not authorised), saying what to check, showing no password.
+    Map<String, String> wrong = new LinkedHashMap<>(client("shiq-topics"));
+    wrong.put("sasl.jaas.config", wrong.get("sasl.jaas.config").replaceAll("password=\"[^\"]*\"",
+        "password=\"wrong-pw-0123\""));
+    Run refused = topicsCreate(wrong);
+    assertEquals(io.shiq.app.cli.ExitCodes.NOT_AUTHORIZED, refused.rc(), refused.out() + refused.err());
+    assertTrue(refused.err().contains("refused this process's credentials") && refused.err().contains(bootstrap),
+        refused.err());
+    assertFalse((refused.out() + refused.err()).contains("wrong-pw-0123"), refused.err());
     List<io.shiq.app.deploy.RoleAcls.Role> roles = io.shiq.app.deploy.RoleAcls.roles(
         io.shiq.app.deploy.RoleAcls.Names.defaults(TOPICS));
     int refusals = 0;
@@ -300,6 +313,31 @@ class RoleAclsBrokerTest {
     // Not a vacuous check: the roles are refused most of the catalog (an actor writes one topic, reads four).
     System.out.println("RoleAclsBrokerTest: " + refusals + " refusals checked");
     assertTrue(refusals > 40, "refusals checked: " + refusals);
+  }
+
+  /**
+   * Mutual TLS instead of SCRAM: the actor's certificate (CN=shiq-actor) is its principal, so its ACLs apply as they
+   * do to its SCRAM login; a client without a certificate is not let in, and says so.
+   */
+  @Test
+  @org.junit.jupiter.api.Order(3)
+  void mutualTlsClientsGetTheirRolesAcls() throws Exception {
+    KafkaClients actor = secure.tlsClients("shiq-actor");
+    assertReadable(actor, TOPICS.policyVersions(), TOPICS.policyWeights());
+    try (KafkaProducer<byte[], byte[]> p = actor.producer(new ByteArraySerializer(), new ByteArraySerializer(),
+        Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "20000"))) {
+      p.send(new ProducerRecord<>(TOPICS.trajectories(), "mtls".getBytes(StandardCharsets.UTF_8),
+          new byte[] {0})).get(30, TimeUnit.SECONDS);
+      TopicAuthorizationException e = assertRefused("mTLS actor writes versions", () -> p.send(new ProducerRecord<>(
+          TOPICS.policyVersions(), new byte[] {1}, new byte[] {1})).get(30, TimeUnit.SECONDS));
+      assertTrue(e.getMessage().contains(TOPICS.policyVersions()), e.getMessage());
+    }
+    Map<String, String> noCertificate = new LinkedHashMap<>(secure.tlsClientSettings("shiq-actor"));
+    noCertificate.keySet().removeIf(k -> k.startsWith("ssl.keystore") || k.equals("ssl.key.password"));
+    io.shiq.schemas.kafka.DependencyException refused = assertThrows(io.shiq.schemas.kafka.DependencyException.class,
+        () -> io.shiq.schemas.kafka.Dependencies.broker(new KafkaSettings(secure.tlsBootstrapServers(),
+            secure.registryUrl(), noCertificate), Duration.ofSeconds(20)));
+    assertEquals(io.shiq.schemas.kafka.DependencyException.Kind.NOT_AUTHORIZED, refused.kind(), refused.getMessage());
   }
 
   private static TopicAuthorizationException assertRefused(String what, java.util.concurrent.Callable<?> op) {

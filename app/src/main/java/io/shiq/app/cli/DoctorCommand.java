@@ -174,7 +174,7 @@ public final class DoctorCommand implements Callable<Integer> {
     try {
       Dependencies.BrokerInfo info = Dependencies.broker(settings, limit);
       ok("kafka", settings.bootstrapServers() + ": cluster " + info.clusterId() + ", " + info.nodes().size()
-          + " broker(s), " + info.metadataVersion());
+          + " broker(s), " + release(info.metadataVersionLevel()));
       return true;
     } catch (DependencyException e) {
       problem("kafka", e.getMessage(), null, ExitCodes.of(e));
@@ -182,6 +182,23 @@ public final class DoctorCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       problem("kafka", e.getMessage(), "fix the client settings", ExitCodes.BAD_INPUT);
       return false;
+    }
+  }
+
+  /**
+   * The Kafka release whose metadata the cluster runs, from its finalized metadata.version feature level (KRaft
+   * clusters report no software version over the protocol; this level names the release that introduced it).
+   */
+  static String release(short level) {
+    if (level < 0) {
+      return "version unknown (no metadata.version: a ZooKeeper cluster, or no permission to describe features)";
+    }
+    try {
+      return "Kafka " + org.apache.kafka.server.common.MetadataVersion.fromFeatureLevel(level).version()
+          + " metadata (metadata.version level " + level + ")";
+    } catch (IllegalArgumentException e) {
+      return "metadata.version level " + level + " (newer than this shiq's Kafka " + org.apache.kafka.common.utils
+          .AppInfoParser.getVersion() + ")";
     }
   }
 

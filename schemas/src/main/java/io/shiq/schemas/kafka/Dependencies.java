@@ -34,8 +34,13 @@ public final class Dependencies {
 
   private Dependencies() {}
 
-  /** What the cluster said about itself. */
-  public record BrokerInfo(String clusterId, Collection<Node> nodes, String metadataVersion) {}
+  /**
+   * What the cluster said about itself.
+   *
+   * @param metadataVersionLevel the finalized {@code metadata.version} feature level (which Kafka release's metadata
+   *                             the cluster runs), -1 when the cluster did not say
+   */
+  public record BrokerInfo(String clusterId, Collection<Node> nodes, short metadataVersionLevel) {}
 
   /**
    * Asks the cluster at {@code settings.bootstrapServers()} to describe itself, with {@code settings}' security.
@@ -66,17 +71,17 @@ public final class Dependencies {
       Collection<Node> nodes = cluster.nodes().get(ms, TimeUnit.MILLISECONDS);
       String id = cluster.clusterId().get(Math.max(1, ms - (System.nanoTime() - start) / 1_000_000),
           TimeUnit.MILLISECONDS);
-      String version = "?";
+      short level = -1;
       try {
         FeatureMetadata features = admin.describeFeatures().featureMetadata().get(5, TimeUnit.SECONDS);
         var mv = features.finalizedFeatures().get("metadata.version");
         if (mv != null) {
-          version = "metadata.version level " + mv.maxVersionLevel();
+          level = mv.maxVersionLevel();
         }
       } catch (ExecutionException | TimeoutException e) {
-        version = "? (" + e.getClass().getSimpleName() + ")"; // older brokers, or no permission: not fatal
+        // older brokers (ZooKeeper mode), or no permission to describe features: the version stays unknown
       }
-      return new BrokerInfo(id, nodes, version);
+      return new BrokerInfo(id, nodes, level);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new DependencyException(DependencyException.Kind.UNREACHABLE, "Kafka", "interrupted while asking "

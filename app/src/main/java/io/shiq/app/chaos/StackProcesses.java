@@ -25,6 +25,15 @@ final class StackProcesses {
    * @param actorArgs extra arguments of every actor (e.g. a rate limit)
    */
   StackProcesses(LocalKafka kafka, Path work, String env, int actorCount, long seed, List<String> actorArgs) {
+    this(kafka, work, env, actorCount, seed, actorArgs, List.of());
+  }
+
+  /**
+   * @param actorArgs  extra arguments of every actor (e.g. a rate limit)
+   * @param replayArgs extra arguments of the replay buffer, after (and so over) the audit's settings
+   */
+  StackProcesses(LocalKafka kafka, Path work, String env, int actorCount, long seed, List<String> actorArgs,
+                 List<String> replayArgs) {
     Path logs = work.resolve("logs");
     List<String> connect = List.of("--bootstrap-servers", kafka.bootstrapServers(), "--schema-registry-url",
         kafka.registryUrl());
@@ -37,6 +46,7 @@ final class StackProcesses {
         // Nothing may leave the table but by being sampled: the audit then knows where every trajectory must be.
         "--set", "replay.capacity=1000000", "--set", "replay.capacity.tokens=1000000000",
         "--set", "replay.staleness.action=history"));
+    r.addAll(replayArgs);
     replay = new RoleProcess("replay", r, List.of("-Xmx640m", "-XX:+UseSerialGC"), logs);
 
     List<String> l = new ArrayList<>(List.of("learner"));

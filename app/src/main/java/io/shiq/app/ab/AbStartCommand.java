@@ -55,6 +55,9 @@ public final class AbStartCommand implements Callable<Integer> {
   @Mixin
   AbConnection connection;
 
+  @Mixin
+  io.shiq.app.cli.VerificationOptions verification;
+
   @Override
   public Integer call() throws Exception {
     if (helpFormat) {
@@ -65,6 +68,7 @@ public final class AbStartCommand implements Callable<Integer> {
       throw new IllegalArgumentException("give the experiment FILE (see --help-format)");
     }
     Experiment experiment = ExperimentFile.read(file, Instant.now());
+    io.shiq.actor.weights.VersionCheck check = verification.check(); // a bad key file fails before the network
     KafkaClients kafka = connection.clients();
     Topics topics = connection.topics();
     try (AbLog log = new AbLog(kafka, topics)) {
@@ -75,7 +79,8 @@ public final class AbStartCommand implements Callable<Integer> {
             + "), use a new id, or --replace");
       }
     }
-    try (VersionCatalog catalog = new VersionCatalog(kafka, topics, ai.djl.Device.cpu())) {
+    // With --policy-public-key, the off-policy estimate scores only verified versions, as actors would serve them.
+    try (VersionCatalog catalog = new VersionCatalog(kafka, topics, ai.djl.Device.cpu(), check)) {
       catalog.refresh(Duration.ofSeconds(10));
       for (ExperimentArm a : experiment.getArms()) {
         String serves = a.getVersion() == null ? catalog.latest(a.getLine()).map(v -> "latest = v" + v.getVersion())

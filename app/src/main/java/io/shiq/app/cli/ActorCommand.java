@@ -196,7 +196,7 @@ public final class ActorCommand implements Callable<Integer> {
     Topics topics = new Topics(topicPrefix);
     String id = actorId != null ? actorId : "actor-" + ManagementFactory.getRuntimeMXBean().getPid();
     if (checkWeights) {
-      return checkWeights(id, topics);
+      return checkWeights(id, topics, verification.check());
     }
     if (ackLog != null && experiment != null) {
       throw new IllegalArgumentException("--ack-log is not available with --experiment");
@@ -246,10 +246,13 @@ public final class ActorCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** --check-weights: what this actor would serve now, verified as between batches. */
-  private int checkWeights(String id, Topics topics) {
-    KafkaClients kafka = new KafkaClients(kafkaOptions.settings());
-    try (WeightSubscriber weights = new WeightSubscriber(kafka, topics, arm, 0, modelOptions.device())) {
+  /**
+   * --check-weights: what this actor would serve now, verified as between batches (the sha256, and the signature
+   * when --policy-public-key is given).
+   */
+  private int checkWeights(String id, Topics topics, io.shiq.actor.weights.VersionCheck check) {
+    KafkaClients kafka = new KafkaClients(kafkaOptions.checkedSettings());
+    try (WeightSubscriber weights = new WeightSubscriber(kafka, topics, arm, 0, modelOptions.device(), check)) {
       java.util.Optional<WeightSubscriber.Loaded> loaded = weights.poll(Duration.ofSeconds(60));
       if (loaded.isEmpty()) {
         System.out.printf("actor %s: no complete version of arm %s%n", id, arm);
